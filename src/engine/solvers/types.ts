@@ -1,0 +1,28 @@
+import type { LinearOperator, Work } from '../types';
+
+export type SolverName = 'exact' | 'cg' | 'lissa';
+
+/** What every H⁻¹v solver reports, so a result can say how far to trust it. */
+export interface SolveReport {
+  solver: SolverName;
+  iterations: number;
+  /** ‖H x − b‖ / ‖b‖ at the end. */
+  relResidual: number;
+  /** LiSSA only: the scale actually used after automatic rescaling. */
+  scale?: number;
+  damping?: number;
+}
+
+export interface SolveOptions extends Work {
+  tol?: number;          // relative residual target (default 1e-10 for cg)
+  maxIter?: number;
+  damping?: number;      // δ added to the operator: (H + δI)
+  preconditioner?: LinearOperator; // approximate H⁻¹ for PCG
+  x0?: Float64Array;
+}
+
+/** A ready-to-use inverse for one Hessian: solve many right-hand sides cheaply. */
+export interface InverseHessian {
+  readonly name: SolverName;
+  solve(b: Float64Array, opts?: SolveOptions): { x: Float64Array; report: SolveReport };
+}
