@@ -81,3 +81,58 @@ export interface SelfInfluenceResult {
   fit: FitReport;
   timings: Record<string, number>;
 }
+
+export type SamplerName = 'random' | 'feature' | 'logit' | 'full';
+
+/** Test accuracies after removing a class, and the forgetting F1 of influence-methods.md §4.3. */
+export interface ForgetScore {
+  /** Accuracy on test rows of the removed class (lower = better forgotten). */
+  aSelf: number;
+  /** Accuracy on test rows of the other classes. */
+  aRest: number;
+  f1: number;
+}
+
+export interface SweepClassResult {
+  classIndex: number;
+  label: string;
+  /** Training rows removed. */
+  removed: number;
+  before: ForgetScore;
+  /** One influence (Newton-type) step with the sampler's Hessian. */
+  oneStep: ForgetScore;
+  /** Best F1 along the step-size path (optimistic: picks the best point, as the papers do). */
+  pathBest?: ForgetScore & { stepScale: number };
+  /** Actual retraining without the class (ground truth). */
+  retrain?: ForgetScore;
+  /** ‖Δθ_est − Δθ_exact‖/‖Δθ_exact‖ (exact = full-data Hessian step) and against retraining. */
+  paramErrVsExact?: number;
+  paramErrVsRetrain?: number;
+  /** Mean over seeds when seeds > 1, with the standard deviation of oneStep.f1. */
+  f1Std?: number;
+}
+
+export interface SweepResult {
+  sampler: SamplerName;
+  m: number;
+  seeds: number;
+  classes: SweepClassResult[];
+  timings: Record<string, number>;
+}
+
+export type SelectMethod = 'greedy' | 'pgd' | 'topk';
+export type Direction = 'harmful' | 'helpful';
+
+export interface SelectResult {
+  testIndex: number;
+  method: SelectMethod;
+  direction: Direction;
+  k: number;
+  members: RowRef[];
+  /** Estimated removal effect of the whole group: first order and second order (Basu). */
+  firstOrder: number;
+  secondOrder: number | null;
+  /** Actual retrained removal effect, when asked for. */
+  retrain?: number;
+  timings: Record<string, number>;
+}
