@@ -1,0 +1,259 @@
+/**
+ * Linear classifiers in closed form (float64): multiclass softmax regression and binary logistic
+ * regression. Parameters are laid out per output o as [w_o0 … w_o(d-1), b_o], i.e. θ[o*(d+1) + j]
+ * with j = d the bias. Softmax has one output per class; logistic has one output (the logit of
+ * classes[1]). Loss per row is the negative log-likelihood, computed stably.
+ */
+import type { Dataset } from '../data/dataset';
+import { sparseRows } from '../data/sparseRows';
+import type { DifferentiableModel, Rows } from '../types';
+
+export type LinearKind = 'softmax' | 'logistic';
+
+export class LinearClassifier implements DifferentiableModel {
+  readonly nOut: number;
+  readonly nParams: number;
+  readonly stride: number;
+
+  constructor(readonly kind: LinearKind, readonly inputDim: number, readonly nClasses: number) {
+    if (kind === 'logistic' && nClasses !== 2) throw new Error('logistic regression needs exactly two classes');
+    if (nClasses < 2) throw new Error('a classifier needs at least two classes');
+    this.nOut = kind === 'softmax' ? nClasses : 1;
+    this.stride = inputDim + 1;
+    this.nParams = this.nOut * this.stride;
+  }
+
+  regMask(regularizeBias: boolean): Float64Array {
+    const m = new Float64Array(this.nParams).fill(1);
+    if (!regularizeBias) for (let o = 0; o < this.nOut; o++) m[o * this.stride + this.inputDim] = 0;
+    return m;
+  }
+
+  /**
+   * Directions along which every row's loss is constant and the regulariser is absent: softmax with an
+   * unregularised bias is invariant to adding the same constant to every class bias. The objective
+   * pins them (adds a rank-one term) so Newton steps and H⁻¹ stay defined; gradients are orthogonal to them.
+   */
+  flatDirections(regularizeBias: boolean): Float64Array[] {
+    if (this.kind !== 'softmax' || regularizeBias) return [];
+    const e = new Float64Array(this.nParams);
+    const v = 1 / Math.sqrt(this.nOut);
+    for (let o = 0; o < this.nOut; o++) e[o * this.stride + this.inputDim] = v;
+    return [e];
+  }
+
+  /** z[o] = θ_o · [x_i, 1] using the row's non-zeros. */
+  private logits(theta: Float64Array, data: Dataset, i: number, z: Float64Array): void {
+    const { ptr, idx, val } = sparseRows(data);
+    const s = this.stride, d = this.inputDim;
+    for (let o = 0; o < this.nOut; o++) {
+      const base = o * s;
+      let acc = theta[base + d];
+      for (let p = ptr[i]; p < ptr[i + 1]; p++) acc += theta[base + idx[p]] * val[p];
+      z[o] = acc;
+    }
+  }
+
+  /** Turns logits into probabilities in place (softmax) or returns σ(z) in z[0] (logistic). Returns the loss of label y. */
+  private link(z: Float64Array, y: number): number {
+    if (this.kind === 'logistic') {
+      const t = z[0];
+      // softplus(t) - y t, stable for large |t|
+      const loss = Math.max(t, 0) - (y === 1 ? t : 0) + Math.log1p(Math.exp(-Math.abs(t)));
+      z[0] = t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t));
+      return loss;
+    }
+    let mx = -Infinity;
+    for (let c = 0; c < this.nOut; c++) if (z[c] > mx) mx = z[c];
+    let sum = 0;
+    for (let c = 0; c < this.nOut; c++) sum += Math.exp(z[c] - mx);
+    const lse = mx + Math.log(sum);
+    const loss = lse - z[y];
+    for (let c = 0; c < this.nOut; c++) z[c] = Math.exp(z[c] - lse);
+    return loss;
+  }
+
+  /** Residual r = ∂ℓ/∂z (π − e_y, or σ − y) from the link's probabilities, in place. */
+  private residual(pz: Float64Array, y: number): void {
+    if (this.kind === 'logistic') pz[0] -= y;
+    else pz[y] -= 1;
+  }
+
+  /** out_o += w * r_o * [x_i, 1] */
+  private scatter(data: Dataset, i: number, r: Float64Array, w: number, out: Float64Array): void {
+    const { ptr, idx, val } = sparseRows(data);
+    const s = this.stride, d = this.inputDim;
+    for (let o = 0; o < this.nOut; o++) {
+      const ro = r[o] * w;
+      if (ro === 0) continue;
+      const base = o * s;
+      for (let p = ptr[i]; p < ptr[i + 1]; p++) out[base + idx[p]] += ro * val[p];
+      out[base + d] += ro;
+    }
+  }
+
+  predictProba(theta: Float64Array, data: Dataset, rows: Rows): Float64Array {
+    const m = rows ? rows.length : data.n;
+    const K = this.nClasses;
+    const out = new Float64Array(m * K);
+    const z = new Float64Array(this.nOut);
+    for (let t = 0; t < m; t++) {
+      const i = rows ? rows[t] : t;
+      this.logits(theta, data, i, z);
+      this.link(z, 0);
+      if (this.kind === 'logistic') { out[t * 2] = 1 - z[0]; out[t * 2 + 1] = z[0]; }
+      else out.set(z, t * K);
+    }
+    return out;
+  }
+
+  losses(theta: Float64Array, data: Dataset, rows: Rows): Float64Array {
+    const m = rows ? rows.length : data.n;
+    const out = new Float64Array(m);
+    const z = new Float64Array(this.nOut);
+    for (let t = 0; t < m; t++) {
+      const i = rows ? rows[t] : t;
+      this.logits(theta, data, i, z);
+      out[t] = this.link(z, data.y[i]);
+    }
+    return out;
+  }
+
+  gradSum(theta: Float64Array, data: Dataset, rows: Rows, out: Float64Array, weights?: Float64Array): void {
+    out.fill(0);
+    const m = rows ? rows.length : data.n;
+    const z = new Float64Array(this.nOut);
+    for (let t = 0; t < m; t++) {
+      const i = rows ? rows[t] : t;
+      this.logits(theta, data, i, z);
+      this.link(z, data.y[i]);
+      this.residual(z, data.y[i]);
+      this.scatter(data, i, z, weights ? weights[t] : 1, out);
+    }
+  }
+
+  rowGrad(theta: Float64Array, data: Dataset, i: number, out: Float64Array): void {
+    this.gradSum(theta, data, Int32Array.of(i), out);
+  }
+
+  gradDots(theta: Float64Array, data: Dataset, rows: Rows, a: Float64Array): Float64Array {
+    const m = rows ? rows.length : data.n;
+    const res = new Float64Array(m);
+    const z = new Float64Array(this.nOut);
+    const az = new Float64Array(this.nOut);
+    for (let t = 0; t < m; t++) {
+      const i = rows ? rows[t] : t;
+      this.logits(theta, data, i, z);
+      this.link(z, data.y[i]);
+      this.residual(z, data.y[i]);
+      this.logits(a, data, i, az); // a_o · [x_i, 1]
+      let s = 0;
+      for (let o = 0; o < this.nOut; o++) s += z[o] * az[o];
+      res[t] = s;
+    }
+    return res;
+  }
+
+  /** Curvature of ℓ in logit space applied to u, in place: (diag π − ππᵀ) u, or σ(1−σ) u. */
+  private curvature(pz: Float64Array, u: Float64Array): void {
+    if (this.kind === 'logistic') { u[0] *= pz[0] * (1 - pz[0]); return; }
+    let pu = 0;
+    for (let c = 0; c < this.nOut; c++) pu += pz[c] * u[c];
+    for (let c = 0; c < this.nOut; c++) u[c] = pz[c] * (u[c] - pu);
+  }
+
+  hvpSum(theta: Float64Array, data: Dataset, rows: Rows, v: Float64Array, out: Float64Array, weights?: Float64Array): void {
+    out.fill(0);
+    const m = rows ? rows.length : data.n;
+    const z = new Float64Array(this.nOut);
+    const u = new Float64Array(this.nOut);
+    for (let t = 0; t < m; t++) {
+      const i = rows ? rows[t] : t;
+      this.logits(theta, data, i, z);
+      this.link(z, data.y[i]);
+      this.logits(v, data, i, u);
+      this.curvature(z, u);
+      this.scatter(data, i, u, weights ? weights[t] : 1, out);
+    }
+  }
+
+  /**
+   * Dense Σ_{i∈rows} ∇²ℓ_i as a p×p row-major matrix: block (o,o') = Σ_i A_i[o,o'] x̃_i x̃_iᵀ.
+   * Cost O(|rows|·nOut²·d²/2); only for small parameter counts (the exact solver).
+   */
+  hessianSum(theta: Float64Array, data: Dataset, rows: Rows): Float64Array {
+    const p = this.nParams, s = this.stride, d = this.inputDim, K = this.nOut;
+    const H = new Float64Array(p * p);
+    const m = rows ? rows.length : data.n;
+    const z = new Float64Array(K);
+    const xt = new Float64Array(s);
+    const A = new Float64Array(K * K);
+    for (let t = 0; t < m; t++) {
+      const i = rows ? rows[t] : t;
+      this.logits(theta, data, i, z);
+      this.link(z, data.y[i]);
+      if (this.kind === 'logistic') A[0] = z[0] * (1 - z[0]);
+      else for (let a = 0; a < K; a++) for (let b = 0; b < K; b++) A[a * K + b] = (a === b ? z[a] : 0) - z[a] * z[b];
+      xt.set(data.X.subarray(i * d, (i + 1) * d)); xt[d] = 1;
+      for (let a = 0; a < K; a++) {
+        for (let b = a; b < K; b++) {
+          const w = A[a * K + b];
+          if (w === 0) continue;
+          // upper triangle of the x̃x̃ᵀ block, filled symmetric at the end
+          for (let j = 0; j < s; j++) {
+            const wx = w * xt[j];
+            if (wx === 0) continue;
+            const row = (a * s + j) * p + b * s;
+            for (let l = a === b ? j : 0; l < s; l++) H[row + l] += wx * xt[l];
+          }
+        }
+      }
+    }
+    // Blocks a<b were filled whole and diagonal blocks as upper triangles: all of it lies above the diagonal.
+    for (let r = 0; r < p; r++) for (let c = r + 1; c < p; c++) H[c * p + r] = H[r * p + c];
+    return H;
+  }
+
+  /**
+   * Per-row mean logit curvature w_i = tr(A_i)/nOut, for the shared-Gram preconditioner
+   * M = (Σ w_i x̃_i x̃_iᵀ)/n ⊗ I + λ: it captures feature correlation (the main ill-conditioning of
+   * pixel data) at the cost of one (d+1)×(d+1) factorisation.
+   */
+  meanCurvature(theta: Float64Array, data: Dataset, rows: Rows): Float64Array {
+    const m = rows ? rows.length : data.n;
+    const w = new Float64Array(m);
+    const z = new Float64Array(this.nOut);
+    for (let t = 0; t < m; t++) {
+      const i = rows ? rows[t] : t;
+      this.logits(theta, data, i, z);
+      this.link(z, data.y[i]);
+      let tr = 0;
+      if (this.kind === 'logistic') tr = z[0] * (1 - z[0]);
+      else for (let c = 0; c < this.nOut; c++) tr += z[c] * (1 - z[c]);
+      w[t] = this.kind === 'logistic' ? tr : tr / this.nOut;
+    }
+    return w;
+  }
+
+  /** Σ_{i∈rows} w_i x̃_i x̃_iᵀ as (d+1)×(d+1), over non-zeros. */
+  weightedGram(data: Dataset, rows: Rows, w: Float64Array): Float64Array {
+    const s = this.stride, d = this.inputDim;
+    const G = new Float64Array(s * s);
+    const { ptr, idx, val } = sparseRows(data);
+    const m = rows ? rows.length : data.n;
+    for (let t = 0; t < m; t++) {
+      const i = rows ? rows[t] : t;
+      const wi = w[t];
+      if (wi === 0) continue;
+      for (let p = ptr[i]; p < ptr[i + 1]; p++) {
+        const a = idx[p], wa = wi * val[p];
+        const row = a * s;
+        for (let q = p; q < ptr[i + 1]; q++) G[row + idx[q]] += wa * val[q];
+        G[row + d] += wa;
+      }
+      G[d * s + d] += wi;
+    }
+    for (let a = 0; a < s; a++) for (let b = a + 1; b < s; b++) G[b * s + a] = G[a * s + b];
+    return G;
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * The mean-form training objective over a subset S of training rows:
+ *   L(θ) = (1/|S|) Σ_{i∈S} ℓ_i(θ) + (λ/2) Σ_j m_j θ_j²
+ * with m the regularisation mask (biases exempt when asked). Training, gradients, Hessians and
+ * retraining all go through this one class, so the convention cannot drift between them.
+ */
+import type { Dataset } from './data/dataset';
+import type { DifferentiableModel, LinearOperator } from './types';
+import { LinearClassifier } from './models/linear';
+import { Cholesky } from './linalg/cholesky';
+
+export interface ObjectiveOptions {
+  l2: number;
+  regularizeBias: boolean;
+}
+
+export class Objective {
+  readonly n: number;
+  readonly mask: Float64Array;
+  /** Directions the loss and regulariser ignore (see LinearClassifier.flatDirections); pinned with weight `pin`. */
+  readonly flat: Float64Array[];
+  readonly pin: number;
+
+  constructor(
+    readonly model: DifferentiableModel,
+    readonly data: Dataset,
+    readonly opts: ObjectiveOptions,
+    /** Training rows in S; null = all. */
+    readonly rows: Int32Array | null = null,
+  ) {
+    this.n = rows ? rows.length : data.n;
+    if (this.n === 0) throw new Error('the objective has no training rows');
+    this.mask = model.regMask(opts.regularizeBias);
+    this.flat = model instanceof LinearClassifier ? model.flatDirections(opts.regularizeBias) : [];
+    this.pin = 1;
+  }
+
+  get l2(): number { return this.opts.l2; }
+  get nParams(): number { return this.model.nParams; }
+
+  /** Same model, data and convention over other rows (e.g. S \ U for retraining). */
+  withRows(rows: Int32Array | null): Objective {
+    return new Objective(this.model, this.data, this.opts, rows);
+  }
+
+  value(theta: Float64Array): number {
+    const ls = this.model.losses(theta, this.data, this.rows);
+    let s = 0;
+    for (let i = 0; i < ls.length; i++) s += ls[i];
+    let r = 0;
+    for (let j = 0; j < theta.length; j++) r += this.mask[j] * theta[j] * theta[j];
+    return s / this.n + 0.5 * this.l2 * r;
+  }
+
+  gradient(theta: Float64Array, out: Float64Array = new Float64Array(theta.length)): Float64Array {
+    this.model.gradSum(theta, this.data, this.rows, out);
+    const inv = 1 / this.n, l2 = this.l2, m = this.mask;
+    for (let j = 0; j < out.length; j++) out[j] = out[j] * inv + l2 * m[j] * theta[j];
+    return out;
+  }
+
+  /** The λ share of each row's gradient, λ m⊙θ (pitfall 1: removal changes the effective regulariser). */
+  regShare(theta: Float64Array): Float64Array {
+    const out = new Float64Array(theta.length);
+    for (let j = 0; j < out.length; j++) out[j] = this.l2 * this.mask[j] * theta[j];
+    return out;
+  }
+
+  /** out = ∇²L(θ) v (+ the pin on flat directions). */
+  hvp(theta: Float64Array, v: Float64Array, out: Float64Array = new Float64Array(v.length)): Float64Array {
+    this.model.hvpSum(theta, this.data, this.rows, v, out);
+    const inv = 1 / this.n, l2 = this.l2, m = this.mask;
+    for (let j = 0; j < out.length; j++) out[j] = out[j] * inv + l2 * m[j] * v[j];
+    this.addPin(v, out);
+    return out;
+  }
+
+  hessianOperator(theta: Float64Array): LinearOperator {
+    return (v, out) => { this.hvp(theta, v, out); };
+  }
+
+  private addPin(v: Float64Array, out: Float64Array): void {
+    for (const e of this.flat) {
+      let ev = 0;
+      for (let j = 0; j < v.length; j++) ev += e[j] * v[j];
+      for (let j = 0; j < v.length; j++) out[j] += this.pin * ev * e[j];
+    }
+  }
+
+  /** Dense ∇²L(θ) (+ pin), or null when the model has no closed-form Hessian. */
+  denseHessian(theta: Float64Array): Float64Array | null {
+    if (!(this.model instanceof LinearClassifier)) return null;
+    const p = this.nParams;
+    const H = this.model.hessianSum(theta, this.data, this.rows);
+    const inv = 1 / this.n;
+    for (let k = 0; k < H.length; k++) H[k] *= inv;
+    for (let j = 0; j < p; j++) H[j * p + j] += this.l2 * this.mask[j];
+    for (const e of this.flat) for (let a = 0; a < p; a++) if (e[a] !== 0) for (let b = 0; b < p; b++) H[a * p + b] += this.pin * e[a] * e[b];
+    return H;
+  }
+
+  /**
+   * A cheap approximate inverse Hessian for preconditioned CG: (Ḡ_w + λ̄I)⁻¹ applied per output block,
+   * where Ḡ_w is the curvature-weighted feature Gram matrix. Null when the model has no such structure.
+   */
+  preconditioner(theta: Float64Array): LinearOperator | null {
+    const model = this.model;
+    if (!(model instanceof LinearClassifier)) return null;
+    const s = model.stride;
+    const w = model.meanCurvature(theta, this.data, this.rows);
+    const G = model.weightedGram(this.data, this.rows, w);
+    const inv = 1 / this.n;
+    let meanMask = 0;
+    for (let j = 0; j < this.mask.length; j++) meanMask += this.mask[j];
+    meanMask /= this.mask.length;
+    for (let k = 0; k < G.length; k++) G[k] *= inv;
+    // A small floor keeps the factorisation defined when λ = 0 or a feature never varies.
+    const floor = Math.max(this.l2 * meanMask, 1e-10 * (G[s * s - 1] + 1));
+    for (let j = 0; j < s; j++) G[j * s + j] += floor;
+    const chol = Cholesky.factor(G, s);
+    const blk = new Float64Array(s), res = new Float64Array(s);
+    return (v, out) => {
+      for (let o = 0; o < model.nOut; o++) {
+        blk.set(v.subarray(o * s, (o + 1) * s));
+        chol.solve(blk, res);
+        out.set(res, o * s);
+      }
+    };
+  }
+
+  /** ‖∇L(θ)‖₂ */
+  gradNorm(theta: Float64Array): number {
+    const g = this.gradient(theta);
+    let s = 0;
+    for (let j = 0; j < g.length; j++) s += g[j] * g[j];
+    return Math.sqrt(s);
+  }
+}
