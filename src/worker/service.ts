@@ -1,0 +1,213 @@
+/**
+ * Request handlers of the worker, independent of the transport (main.ts wires them to JSON-RPC).
+ * Holds the one warm InfluenceSession: the fitted model and factorised Hessian stay in memory
+ * between requests and are rebuilt only when `open` names other files or settings.
+ */
+import { rowOf } from '../engine/data/dataset';
+import { CancelledError, type Work } from '../engine/types';
+import type { GroupResult, GroupSpec, SelfInfluenceResult } from '../engine/results';
+import type {
+  ExplainParams, ExplainResponse, FeaturesParams, GroupsParams, GroupsResponse, OpenParams, OpenResult, ParamsOf,
+  ResultOf, RetrainGroupsParams, RetrainGroupsResponse, SelectParams, SelfInfluenceParams, SweepParams,
+  WorkerMethod, WorkerNotifications, WorkerStatus,
+} from '../protocol';
+import { engineOpen, type EngineSession, type OpenSession } from './engine';
+import { candidateGroups } from './candidates';
+
+/** What a handler can ask about its request: cancellation (polled by the engine). */
+export interface RequestToken { readonly isCancellationRequested: boolean }
+
+export type Notify = <N extends keyof WorkerNotifications>(method: N, params: WorkerNotifications[N]) => void;
+
+/** The user-facing error for a request that needs a session before `open`. */
+export class NoSessionError extends Error {
+  constructor() { super('no data loaded: open a workspace with influence.config.json first'); this.name = 'NoSessionError'; }
+}
+
+const PROGRESS_EVERY_MS = 100;
+
+export class WorkerService {
+  private session: EngineSession | null = null;
+  private openKey = '';
+  private opening: Promise<OpenResult> | null = null;
+  private selfCache: SelfInfluenceResult | null = null;
+  private candidateCache = new Map<string, GroupSpec[]>();
+  backend = 'unknown';
+
+  constructor(private readonly notify: Notify, private readonly open: () => OpenSession | null = engineOpen) {}
+
+  work(token: RequestToken | undefined, progressToken: string | undefined): Work {
+    let last = 0;
+    return {
+      progress: (fraction, message) => {
+        if (!progressToken) return;
+        const now = Date.now();
+        if (now - last < PROGRESS_EVERY_MS && fraction < 1) return;
+        last = now;
+        this.notify('influence/progress', { token: progressToken, fraction: Math.max(0, Math.min(1, fraction)), message });
+      },
+      checkCancelled: () => { if (token?.isCancellationRequested) throw new CancelledError(); },
+    };
+  }
+
+  async handle<M extends WorkerMethod>(method: M, params: ParamsOf<M>, token?: RequestToken): Promise<ResultOf<M>> {
+    const p = (params ?? {}) as ParamsOf<M> & { progressToken?: string };
+    const work = this.work(token, p.progressToken);
+    type R = ResultOf<M>;
+    switch (method) {
+      case 'influence/status': return this.status() as R;
+      case 'influence/open': return (await this.openSession(p as OpenParams, work)) as R;
+      case 'influence/explain': return this.explain(p as ExplainParams, work) as R;
+      case 'influence/groups': return this.groups(p as GroupsParams, work) as R;
+      case 'influence/retrainGroups': return this.retrainGroups(p as RetrainGroupsParams, work) as R;
+      case 'influence/select': return (await this.select(p as SelectParams, work)) as R;
+      case 'influence/sweep': return (await this.sweep(p as SweepParams, work)) as R;
+      case 'influence/selfInfluence': return this.selfInfluence(p as SelfInfluenceParams, work) as R;
+      case 'influence/features': return this.features(p as FeaturesParams) as R;
+      case 'influence/spin': return this.spin((p as { ms: number }).ms, work) as R;
+      default: throw new Error(`unknown method ${String(method)}`);
+    }
+  }
+
+  status(): WorkerStatus {
+    return { open: !!this.session, backend: this.backend, pid: process.pid, memoryMB: Math.round(process.memoryUsage().rss / 2 ** 20) };
+  }
+
+  private need(): EngineSession {
+    if (!this.session) throw new NoSessionError();
+    return this.session;
+  }
+
+  async openSession(p: OpenParams, work: Work): Promise<OpenResult> {
+    const key = JSON.stringify([p.trainFile, p.testFile, p.labelColumn, p.l2, p.modelType, p.modelPath]);
+    if (this.opening && key === this.openKey) return this.opening;
+    if (!(this.session && key === this.openKey)) {
+      const open = this.open();
+      if (!open) throw new Error('the influence engine is not available in this build (InfluenceSession missing)');
+      if (p.modelType && p.modelType !== 'linear') {
+        work.progress?.(0, `model type '${p.modelType}'`);
+      }
+      const t0 = performance.now();
+      this.openKey = key;
+      this.session = null;
+      this.selfCache = null;
+      this.candidateCache.clear();
+      const opts = {
+        trainFile: p.trainFile, testFile: p.testFile, labelColumn: p.labelColumn, l2: p.l2,
+        ...(p.modelType && p.modelType !== 'linear' ? { modelType: p.modelType, modelPath: p.modelPath } : {}),
+      };
+      this.opening = open(opts, work).then((s) => {
+        this.session = s;
+        return this.describe(s, { open: performance.now() - t0 });
+      });
+      try {
+        return await this.opening;
+      } catch (e) {
+        this.openKey = '';
+        throw e;
+      } finally {
+        this.opening = null;
+      }
+    }
+    return this.describe(this.session, {});
+  }
+
+  private describe(s: EngineSession, timings: Record<string, number>): OpenResult {
+    return {
+      backend: this.backend, fit: s.fit, classes: [...s.train.classes], nTrain: s.train.n, nTest: s.test.n, d: s.train.d,
+      trainFile: s.train.file, testFile: s.test.file, trainLines: Array.from(s.train.lines), testLines: Array.from(s.test.lines), timings,
+    };
+  }
+
+  explain(p: ExplainParams, work: Work): ExplainResponse {
+    const s = this.need();
+    const result = s.explain(p.testIndex, { top: p.top }, work);
+    if (!p.withFeatures) return { result };
+    const rowFeatures: Record<number, number[]> = {};
+    for (const r of [...result.harmful, ...result.helpful]) rowFeatures[r.index] = Array.from(rowOf(s.train, r.index));
+    return { result, sampleFeatures: Array.from(rowOf(s.test, p.testIndex)), rowFeatures };
+  }
+
+  private candidates(s: EngineSession, testIndex: number | null, work: Work): GroupSpec[] {
+    const key = String(testIndex);
+    const hit = this.candidateCache.get(key);
+    if (hit) return hit;
+    let specs: GroupSpec[];
+    if (typeof s.candidateGroups === 'function') {
+      specs = s.candidateGroups(testIndex, work);
+    } else {
+      const self = this.selfInfluence({}, work);
+      specs = candidateGroups(s.train, s.test, testIndex, { selfScores: self.scores }, work);
+    }
+    if (this.candidateCache.size > 16) this.candidateCache.clear();
+    this.candidateCache.set(key, specs);
+    return specs;
+  }
+
+  groups(p: GroupsParams, work: Work): GroupsResponse {
+    const s = this.need();
+    const specs = p.groups ?? this.candidates(s, p.testIndex, work);
+    const results = s.groups(p.testIndex, specs, { retrain: !!p.retrain }, work);
+    const effect = (g: GroupResult) => g.secondOrder ?? g.firstOrder;
+    // Most harmful first: removal lowers the test loss most (most negative removal effect).
+    results.sort((a, b) => effect(a) - effect(b));
+    return { testIndex: p.testIndex, groups: p.limit ? results.slice(0, p.limit) : results };
+  }
+
+  retrainGroups(p: RetrainGroupsParams, work: Work): RetrainGroupsResponse {
+    const s = this.need();
+    const out: Array<{ name: string; retrain: number }> = [];
+    p.groups.forEach((g, i) => {
+      work.checkCancelled?.();
+      work.progress?.(i / p.groups.length, `retraining without ${g.name}`);
+      const [r] = s.groups(p.testIndex, [g], { retrain: true }, { checkCancelled: work.checkCancelled });
+      if (r && typeof r.retrain === 'number') {
+        out.push({ name: g.name, retrain: r.retrain });
+        this.notify('influence/groupRetrained', { streamId: p.streamId, name: g.name, retrain: r.retrain });
+      }
+    });
+    work.progress?.(1, 'retraining done');
+    return { groups: out };
+  }
+
+  async select(p: SelectParams, work: Work) {
+    const s = this.need();
+    if (typeof s.select !== 'function') throw new Error('group selection is not available in this engine version yet');
+    return s.select(p.testIndex, p.k, p.direction, p.method ?? 'greedy', { retrain: !!p.retrain }, work);
+  }
+
+  async sweep(p: SweepParams, work: Work) {
+    const s = this.need();
+    if (typeof s.sweep !== 'function') throw new Error('the class-removal sweep is not available in this engine version yet');
+    const { progressToken: _ignored, ...opts } = p;
+    return s.sweep(opts, work);
+  }
+
+  selfInfluence(p: SelfInfluenceParams, work: Work): SelfInfluenceResult {
+    const s = this.need();
+    if (!this.selfCache || (p.top !== undefined && this.selfCache.top.length < p.top)) this.selfCache = s.selfInfluence(p.top ?? 20, work);
+    return this.selfCache;
+  }
+
+  features(p: FeaturesParams): number[][] {
+    const s = this.need();
+    const data = p.set === 'train' ? s.train : s.test;
+    return p.indices.slice(0, 1000).map((i) => {
+      if (!Number.isInteger(i) || i < 0 || i >= data.n) throw new Error(`row ${i} out of range (0..${data.n - 1})`);
+      return Array.from(rowOf(data, i));
+    });
+  }
+
+  /** CPU-bound loop that polls cancellation like the engine does (used by tests and diagnostics). */
+  spin(ms: number, work: Work): { iterations: number } {
+    const end = Date.now() + Math.max(0, Math.min(ms, 600_000));
+    let iterations = 0, x = 0;
+    while (Date.now() < end) {
+      for (let j = 0; j < 10_000; j++) x += Math.sqrt(j + iterations);
+      iterations++;
+      work.checkCancelled?.();
+      if (iterations % 50 === 0) work.progress?.(1 - (end - Date.now()) / Math.max(1, ms), `spinning ${iterations}`);
+    }
+    return { iterations: iterations + (x < 0 ? 1 : 0) };
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * Protocol round trips over a real forked worker process (the TypeScript entry run through tsx).
+ */
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { WorkerCancelledError, WorkerClient, WorkerRequestError, type CancelToken } from '../../../src/extension/workerClient';
+import { engineOpen } from '../../../src/worker/engine';
+
+const WORKER = path.resolve(__dirname, '../../../src/worker/main.ts');
+
+function client(extra: Partial<ConstructorParameters<typeof WorkerClient>[0]> = {}): WorkerClient {
+  return new WorkerClient({ workerPath: WORKER, execArgv: ['--import', 'tsx'], backend: 'cpu', restartDelayMs: 50, ...extra });
+}
+
+/** A cancel token the test controls. */
+function cancelSource(): { token: CancelToken; cancel(): void } {
+  let cancelled = false;
+  const listeners: Array<() => void> = [];
+  return {
+    token: {
+      get isCancellationRequested() { return cancelled; },
+      onCancellationRequested(l) { listeners.push(l); return { dispose() { /* test */ } }; },
+    },
+    cancel() { cancelled = true; for (const l of listeners) l(); },
+  };
+}
+
+/** Small separable 3-class problem with 4 features, as CSV. */
+function writeData(dir: string): { train: string; test: string } {
+  let seed = 7;
+  const rand = () => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31; };
+  const rows = (n: number) => {
+    const out = ['label,f0,f1,f2,f3'];
+    for (let i = 0; i < n; i++) {
+      const c = i % 3;
+      const f = [0, 1, 2, 3].map((j) => (j === c ? 2 : 0) + rand() - 0.5);
+      out.push(`${['a', 'b', 'c'][c]},${f.map((x) => x.toFixed(4)).join(',')}`);
+    }
+    return out.join('\n') + '\n';
+  };
+  const train = path.join(dir, 'train.csv');
+  const testFile = path.join(dir, 'test.csv');
+  writeFileSync(train, rows(60));
+  writeFileSync(testFile, rows(15));
+  return { train, test: testFile };
+}
+
+describe('worker over IPC', () => {
+  let dir: string;
+  before(() => { dir = mkdtempSync(path.join(os.tmpdir(), 'il-worker-test-')); });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('status round trip', async () => {
+    const c = client();
+    try {
+      const s = await c.request('influence/status', {});
+      assert.equal(s.open, false);
+      assert.equal(s.pid, c.pid);
+      assert.ok(s.pid !== process.pid);
+    } finally { await c.dispose(); }
+  });
+
+  test('a request before open fails with a clear error', async () => {
+    const c = client();
+    try {
+      await assert.rejects(c.request('influence/explain', { testIndex: 0 }), (e: unknown) =>
+        e instanceof WorkerRequestError && e.code === -32002 && /influence\.config\.json/.test(e.message));
+    } finally { await c.dispose(); }
+  });
+
+  test('cancel stops a synchronous computation mid-request, and the worker keeps serving', async () => {
+    const c = client();
+    try {
+      await c.request('influence/status', {});
+      const src = cancelSource();
+      const progress: number[] = [];
+      const t0 = Date.now();
+      const p = c.request('influence/spin', { ms: 20_000 }, { token: src.token, onProgress: (f) => progress.push(f) });
+      setTimeout(() => src.cancel(), 400);
+      await assert.rejects(p, WorkerCancelledError);
+      const took = Date.now() - t0;
+      assert.ok(took < 5000, `cancel took ${took} ms`);
+      assert.ok(progress.length > 0, 'progress notifications arrived while the loop ran');
+      const s = await c.request('influence/status', {});
+      assert.equal(s.pid, c.pid, 'same process: cancel did not kill it');
+    } finally { await c.dispose(); }
+  });
+
+  test('a killed worker is restarted automatically and answers again', async () => {
+    const crashes: unknown[] = [];
+    let restarted!: () => void;
+    const back = new Promise<void>((r) => { restarted = r; });
+    const c = client({ onCrash: (i) => crashes.push(i), onRestarted: () => restarted() });
+    try {
+      await c.request('influence/status', {});
+      const pid1 = c.pid!;
+      process.kill(pid1, 'SIGKILL');
+      await back;
+      assert.equal(crashes.length, 1);
+      const s = await c.request('influence/status', {});
+      assert.notEqual(s.pid, pid1);
+      assert.equal(c.state, 'ready');
+    } finally { await c.dispose(); }
+  });
+
+  test('a request in flight when the worker dies is rejected, not left hanging', async () => {
+    const c = client();
+    try {
+      await c.request('influence/status', {});
+      const p = c.request('influence/spin', { ms: 20_000 });
+      setTimeout(() => process.kill(c.pid!, 'SIGKILL'), 300);
+      await assert.rejects(p);
+    } finally { await c.dispose(); }
+  });
+
+  test('explain on a small generated CSV', { skip: engineOpen() ? false : 'engine InfluenceSession not landed yet' }, async () => {
+    const { train, test: testFile } = writeData(dir);
+    const c = client();
+    try {
+      const o = await c.request('influence/open', { trainFile: train, testFile, labelColumn: 'label', l2: 0.01 });
+      assert.equal(o.nTrain, 60);
+      assert.equal(o.nTest, 15);
+      assert.deepEqual(o.classes, ['a', 'b', 'c']);
+      assert.equal(o.testLines[0], 2, 'first data row is on line 2 (after the header)');
+      const { result, sampleFeatures, rowFeatures } = await c.request('influence/explain', { testIndex: 4, top: 5, withFeatures: true });
+      assert.equal(result.testIndex, 4);
+      assert.equal(result.label, 'b');
+      assert.equal(result.scores.length, 60);
+      assert.equal(result.probabilities.length, 3);
+      assert.ok(Math.abs(result.probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-9);
+      assert.ok(result.harmful.length > 0 && result.helpful.length > 0);
+      assert.equal(sampleFeatures?.length, 4);
+      assert.ok(rowFeatures && rowFeatures[result.harmful[0].index].length === 4);
+      // Warm: the second explain reuses the fitted model (same process, no re-open).
+      const again = await c.request('influence/explain', { testIndex: 5 });
+      assert.equal(again.result.testIndex, 5);
+      // Killed worker comes back with the session re-opened.
+      let restarted!: () => void;
+      const back = new Promise<void>((r) => { restarted = r; });
+      const c2 = client({ onRestarted: () => restarted() });
+      await c2.request('influence/open', { trainFile: train, testFile, labelColumn: 'label', l2: 0.01 });
+      process.kill(c2.pid!, 'SIGKILL');
+      await back;
+      const after = await c2.request('influence/explain', { testIndex: 4, top: 5 });
+      assert.deepEqual(after.result.harmful.map((r) => r.index), result.harmful.map((r) => r.index));
+      await c2.dispose();
+    } finally { await c.dispose(); }
+  });
+});
