@@ -1,0 +1,63 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Dataset } from '../../../src/engine/data/dataset';
+
+/** Deterministic PRNG (mulberry32). */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function gauss(r: () => number): number {
+  const u = Math.max(r(), 1e-12), v = r();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+}
+
+export function randVec(n: number, seed: number, scale = 1): Float64Array {
+  const r = rng(seed);
+  const v = new Float64Array(n);
+  for (let i = 0; i < n; i++) v[i] = scale * gauss(r);
+  return v;
+}
+
+/** A small synthetic classification dataset with class-dependent means. */
+export function makeData(n: number, d: number, C: number, seed = 1, file = 'synthetic.csv'): Dataset {
+  const r = rng(seed);
+  const X = new Float64Array(n * d);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    y[i] = i % C;
+    for (let j = 0; j < d; j++) X[i * d + j] = gauss(r) + (j % C === y[i] ? 1.0 : 0);
+  }
+  return {
+    file, n, d, X, y,
+    classes: Array.from({ length: C }, (_, c) => `c${c}`),
+    featureNames: Array.from({ length: d }, (_, j) => `f${j}`),
+    lines: Int32Array.from({ length: n }, (_, i) => i + 2),
+  };
+}
+
+export function tmpDir(tag: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `il-neural-${tag}-`));
+}
+
+export function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+export function norm(a: Float64Array): number { return Math.sqrt(dot(a, a)); }
+
+export function relErr(a: Float64Array, b: Float64Array): number {
+  let num = 0, den = 0;
+  for (let i = 0; i < a.length; i++) { num += (a[i] - b[i]) ** 2; den += b[i] ** 2; }
+  return Math.sqrt(num) / Math.max(Math.sqrt(den), 1e-300);
+}
