@@ -1,0 +1,10 @@
+/** Data layer of the engine (pure Node: never imports `vscode`). */
+export type { Dataset } from './dataset';
+export { InputError, rowOf } from './dataset';
+export type { LoadOptions } from './load';
+export { SUPPORTED_EXTENSIONS, loadDataset, parseDataset } from './load';
+export type { StandardizerStats } from './standardize';
+export { applyStandardizer, fitStandardizer } from './standardize';
+export type { DigitsExample, EnsureDigitsOptions, ExamplePaths } from './digits';
+export { ensureDigitsExample } from './digits';
+export { canonicalLabel, orderClasses } from './labels';
