@@ -43,7 +43,7 @@ export function fitNewton(obj: Objective, opts: FitOptions = {}): FitResult {
       lastPrecondAt = it;
     }
     for (let i = 0; i < p; i++) negG[i] = -g[i];
-    const eta = Math.min(0.5, Math.sqrt(gn)) * 0.1;
+    const eta = Math.min(0.5, Math.sqrt(gn));
     const { x: d, report } = conjugateGradient(obj.hessianOperator(theta), negG, {
       tol: Math.max(eta, 1e-14), maxIter: 500, preconditioner: M, checkCancelled: opts.checkCancelled,
     });

@@ -75,8 +75,16 @@ export class Objective {
     return out;
   }
 
+  /** v ↦ ∇²L(θ)v at a fixed θ; models that can precompute per-row curvature do so once here. */
   hessianOperator(theta: Float64Array): LinearOperator {
-    return (v, out) => { this.hvp(theta, v, out); };
+    if (!(this.model instanceof LinearClassifier)) return (v, out) => { this.hvp(theta, v, out); };
+    const loss = this.model.prepareHvp(theta, this.data, this.rows);
+    const inv = 1 / this.n, l2 = this.l2, m = this.mask;
+    return (v, out) => {
+      loss(v, out);
+      for (let j = 0; j < out.length; j++) out[j] = out[j] * inv + l2 * m[j] * v[j];
+      this.addPin(v, out);
+    };
   }
 
   private addPin(v: Float64Array, out: Float64Array): void {

@@ -4,9 +4,24 @@
  * use it; nothing here knows about VS Code.
  */
 import type { Dataset } from './data/dataset';
-import type { Work } from './types';
+import { InputError } from './data/dataset';
+import { loadDataset } from './data/load';
+import { fitStandardizer, applyStandardizer } from './data/standardize';
+import type { DifferentiableModel, Work } from './types';
 import type { SolverName } from './solvers/types';
-import type { ExplainResult, FitReport, GroupResult, GroupSpec, SelfInfluenceResult } from './results';
+import type { ExplainResult, FitReport, GroupKind, GroupResult, GroupSpec, RowRef, SelfInfluenceResult } from './results';
+import { LinearClassifier } from './models/linear';
+import { Objective } from './objective';
+import { fitNewton } from './fit';
+import { inverseHessian } from './solvers/inverse';
+import type { InfluenceContext } from './influence/context';
+import { influenceDirection, testGradient, testLoss } from './influence/context';
+import { firstOrderScores, extremes } from './influence/firstOrder';
+import { estimateGroup } from './influence/group';
+import { retrainWithout } from './influence/retrain';
+import { selfInfluenceScores } from './influence/selfInfluence';
+import { coherentGroups, featureClusterGroups, sameClassGroups } from './groups/generators';
+import type { SolveReport } from './solvers/types';
 
 export interface SessionOptions {
   trainFile: string;
@@ -28,11 +43,196 @@ export interface SessionOptions {
 export interface ExplainOptions { top?: number }
 export interface GroupOptions { retrain?: boolean }
 
-export declare class InfluenceSessionApi {
+export interface InfluenceSessionApi {
   readonly train: Dataset;
   readonly test: Dataset;
   readonly fit: FitReport;
   explain(testIndex: number, opts?: ExplainOptions, work?: Work): ExplainResult;
-  groups(testIndex: number, groups: GroupSpec[], opts?: GroupOptions, work?: Work): GroupResult[];
+  groups(testIndex: number | null, groups: GroupSpec[], opts?: GroupOptions, work?: Work): GroupResult[];
   selfInfluence(top?: number, work?: Work): SelfInfluenceResult;
+}
+
+const now = () => performance.now();
+const ms = (t0: number) => Math.round((now() - t0) * 100) / 100;
+
+/** Cached per-test-row quantities: the test gradient and s_t = H⁻¹ g_t. */
+interface TestDirection { g: Float64Array; s: Float64Array; report: SolveReport; solveMs: number }
+
+export class InfluenceSession implements InfluenceSessionApi {
+  private readonly directions = new Map<string, TestDirection>();
+  private selfScores: Float64Array | null = null;
+
+  private constructor(
+    readonly options: SessionOptions,
+    readonly train: Dataset,
+    readonly test: Dataset,
+    readonly model: DifferentiableModel,
+    readonly ctx: InfluenceContext,
+    readonly fit: FitReport,
+    readonly timings: Record<string, number>,
+  ) {}
+
+  /** Loads the two files, fits the model to ‖∇L‖ ≤ 1e-10 and prepares the inverse Hessian. */
+  static async open(opts: SessionOptions, work: Work = {}): Promise<InfluenceSession> {
+    const timings: Record<string, number> = {};
+    let t0 = now();
+    work.progress?.(0, 'loading data');
+    let train = loadDataset(opts.trainFile, { labelColumn: opts.labelColumn });
+    let test = loadDataset(opts.testFile, { labelColumn: opts.labelColumn, reference: train });
+    if (opts.standardize) {
+      const stats = fitStandardizer(train);
+      train = applyStandardizer(train, stats);
+      test = applyStandardizer(test, stats);
+    }
+    timings.load = ms(t0);
+    return InfluenceSession.fromData(opts, train, test, work, timings);
+  }
+
+  /** Same as open() for data already in memory (tests, the worker with a parsed buffer). */
+  static fromData(opts: Partial<SessionOptions>, train: Dataset, test: Dataset, work: Work = {}, timings: Record<string, number> = {}): InfluenceSession {
+    const K = train.classes.length;
+    const kind = opts.model && opts.model !== 'auto' ? opts.model : K === 2 ? 'logistic' : 'softmax';
+    if (kind === 'logistic' && K !== 2) throw new InputError(`logistic regression needs two classes, the training data has ${K}`, train.file);
+    const model = new LinearClassifier(kind, train.d, K);
+    const l2 = opts.l2 ?? 1e-3;
+    if (!(l2 >= 0) || !Number.isFinite(l2)) throw new InputError(`--l2 must be a non-negative number, got ${l2}`);
+    const obj = new Objective(model, train, { l2, regularizeBias: opts.regularizeBias ?? true });
+    let t0 = now();
+    work.progress?.(0.05, 'fitting the model');
+    const fitted = fitNewton(obj, { checkCancelled: work.checkCancelled, progress: (f, m) => work.progress?.(0.05 + 0.6 * f, m) });
+    timings.fit = ms(t0);
+    t0 = now();
+    work.progress?.(0.7, 'preparing the inverse Hessian');
+    const inv = inverseHessian(obj, fitted.theta, opts.solver ?? 'auto', { checkCancelled: work.checkCancelled });
+    timings.factor = ms(t0);
+    const ctx: InfluenceContext = { obj, theta: fitted.theta, inv, regShare: obj.regShare(fitted.theta) };
+    return new InfluenceSession({ trainFile: train.file, testFile: test.file, ...opts }, train, test, model, ctx, fitted.report, timings);
+  }
+
+  get theta(): Float64Array { return this.ctx.theta; }
+
+  private checkTestIndex(t: number): void {
+    if (!Number.isInteger(t) || t < 0 || t >= this.test.n) {
+      throw new InputError(`test index ${t} is out of range: ${this.test.file} has ${this.test.n} rows (0…${this.test.n - 1})`, this.test.file);
+    }
+  }
+
+  /** g and s = H⁻¹g for one test row, or for the mean test loss over the whole test set (t = null). */
+  private direction(t: number | null, work: Work = {}): TestDirection {
+    const key = t === null ? 'all' : String(t);
+    const hit = this.directions.get(key);
+    if (hit) return hit;
+    let g: Float64Array;
+    if (t === null) {
+      g = new Float64Array(this.model.nParams);
+      this.model.gradSum(this.theta, this.test, null, g);
+      for (let j = 0; j < g.length; j++) g[j] /= this.test.n;
+    } else {
+      this.checkTestIndex(t);
+      g = testGradient(this.ctx, this.test, t);
+    }
+    const t0 = now();
+    const { s, report } = influenceDirection(this.ctx, g);
+    const dir = { g, s, report, solveMs: ms(t0) };
+    if (this.directions.size > 64) this.directions.delete(this.directions.keys().next().value!);
+    this.directions.set(key, dir);
+    void work;
+    return dir;
+  }
+
+  rowRef(i: number, score: number): RowRef {
+    return { index: i, score, file: this.train.file, line: this.train.lines[i], label: this.train.classes[this.train.y[i]] };
+  }
+
+  /** First-order removal effect of every training row on test row t, plus the top harmful/helpful rows. */
+  explain(t: number, opts: ExplainOptions = {}, work: Work = {}): ExplainResult {
+    this.checkTestIndex(t);
+    const top = opts.top ?? 10;
+    const timings: Record<string, number> = { ...this.timings };
+    const dir = this.direction(t, work);
+    timings.solve = dir.solveMs;
+    let t0 = now();
+    const scores = firstOrderScores(this.ctx, dir.s);
+    timings.scores = ms(t0);
+    const { harmful, helpful } = extremes(scores, top);
+    const probs = Array.from(this.model.predictProba(this.theta, this.test, Int32Array.of(t)));
+    let pred = 0;
+    for (let c = 1; c < probs.length; c++) if (probs[c] > probs[pred]) pred = c;
+    return {
+      testIndex: t,
+      testFile: this.test.file,
+      testLine: this.test.lines[t],
+      label: this.test.classes[this.test.y[t]],
+      predicted: this.test.classes[pred],
+      classes: [...this.test.classes],
+      probabilities: probs,
+      testLoss: testLoss(this.ctx, this.test, t),
+      scores: Array.from(scores),
+      harmful: harmful.map((i) => this.rowRef(i, scores[i])),
+      helpful: helpful.map((i) => this.rowRef(i, scores[i])),
+      fit: this.fit,
+      solve: dir.report,
+      timings,
+    };
+  }
+
+  /** f(θ) for test row t, or the mean test loss when t is null. */
+  testObjective(t: number | null, theta: Float64Array): number {
+    const ls = this.model.losses(theta, this.test, t === null ? null : Int32Array.of(t));
+    let s = 0;
+    for (const l of ls) s += l;
+    return s / ls.length;
+  }
+
+  /** Estimates (first order, second order, Newton) for each group, and actual retraining when asked. */
+  groups(t: number | null, specs: GroupSpec[], opts: GroupOptions = {}, work: Work = {}): GroupResult[] {
+    const dir = this.direction(t, work);
+    const f0 = this.testObjective(t, this.theta);
+    return specs.map((spec, gi) => {
+      work.checkCancelled?.();
+      work.progress?.(gi / specs.length, `group ${gi + 1}/${specs.length}: ${spec.name}`);
+      const est = estimateGroup(this.ctx, dir.g, spec.members, { checkCancelled: work.checkCancelled });
+      const res: GroupResult = {
+        name: spec.name, kind: (spec.kind ?? 'user') as GroupKind, size: est.size, p: est.p, members: [...spec.members],
+        firstOrder: est.firstOrder, secondOrder: est.secondOrder, newton: est.newton,
+      };
+      if (est.warning) res.warning = est.warning;
+      if (opts.retrain) res.retrain = this.retrainEffect(t, spec.members, work, f0);
+      return res;
+    });
+  }
+
+  /** Actual removal effect R(U) = f(θ₋U) − f(θ*) by warm-started retraining. */
+  retrainEffect(t: number | null, members: ArrayLike<number>, work: Work = {}, f0 = this.testObjective(t, this.theta)): number {
+    const refit = retrainWithout(this.ctx, members, { checkCancelled: work.checkCancelled });
+    if (!refit.report.converged) throw new Error(`retraining did not converge (‖∇L‖ = ${refit.report.gradNorm.toExponential(2)})`);
+    return this.testObjective(t, refit.theta) - f0;
+  }
+
+  selfInfluence(top = 20, work: Work = {}): SelfInfluenceResult {
+    const t0 = now();
+    const scores = this.selfScores ??= selfInfluenceScores(this.ctx, work);
+    const order = Array.from(scores.keys()).sort((a, b) => scores[b] - scores[a] || a - b).slice(0, top);
+    return { scores: Array.from(scores), top: order.map((i) => this.rowRef(i, scores[i])), fit: this.fit, timings: { ...this.timings, selfInfluence: ms(t0) } };
+  }
+
+  /**
+   * Candidate groups a data scientist would inspect: whole classes, feature clusters, coherent
+   * neighbourhoods of the most harmful rows (or of high-self-influence rows for the whole test set),
+   * and the self-influence outliers.
+   */
+  candidateGroups(t: number | null, opts: { clusters?: number; neighbourhood?: number; outliers?: number } = {}, work: Work = {}): GroupSpec[] {
+    const n = this.train.n;
+    const k = opts.neighbourhood ?? Math.max(5, Math.round(0.01 * n));
+    const specs: GroupSpec[] = [...sameClassGroups(this.train), ...featureClusterGroups(this.train, opts.clusters ?? 12)];
+    const self = this.selfInfluence(opts.outliers ?? Math.max(5, Math.round(0.01 * n)), work);
+    let anchors: number[];
+    if (t !== null) {
+      const scores = firstOrderScores(this.ctx, this.direction(t, work).s);
+      anchors = extremes(scores, 5).harmful;
+    } else anchors = self.top.slice(0, 5).map((r) => r.index);
+    specs.push(...coherentGroups(this.train, k, anchors.length, 0, anchors));
+    specs.push({ name: `self-influence outliers (top ${self.top.length})`, kind: 'self-influence', members: self.top.map((r) => r.index).sort((a, b) => a - b) });
+    return specs.filter((g) => g.members.length / n <= 0.5);
+  }
 }

@@ -1,0 +1,27 @@
+import { Flags, type ParsedArgs } from '../args';
+import { SESSION_FLAGS, emit, openSession, stderrWork } from '../common';
+import { fmt, table } from '../format';
+import type { RowRef } from '../../engine/results';
+
+export const usage = 'explain --train F --test F --test-index I [--label COL] [--l2 λ] [--standardize] [--no-bias-reg] [--solver exact|cg|lissa] [--top K] [--json]';
+
+export async function run(args: ParsedArgs): Promise<void> {
+  const f = new Flags(args, [...SESSION_FLAGS, 'test-index', 'top']);
+  const testIndex = f.int('test-index');
+  if (testIndex === undefined) throw new (await import('../../engine/data/dataset')).InputError('missing required option --test-index');
+  const session = await openSession(f, stderrWork(f.has('json')));
+  const res = session.explain(testIndex, { top: f.int('top', 10) });
+  emit(f.has('json'), res, () => {
+    const rows = (title: string, refs: RowRef[]) => `${title}\n` + table(['row', 'removal effect', 'label', 'where'], refs.map((r) => [r.index, fmt(r.score, 6), r.label, `${r.file}:${r.line}`]));
+    return [
+      `test row ${res.testIndex} (${res.testFile}:${res.testLine}): label ${res.label}, predicted ${res.predicted}, test loss ${fmt(res.testLoss)}`,
+      `fit: ‖∇L‖ = ${res.fit.gradNorm.toExponential(2)} after ${res.fit.iterations} Newton steps; solver ${res.solve.solver} (${res.solve.iterations} it, residual ${res.solve.relResidual.toExponential(1)})`,
+      '',
+      rows('Most harmful rows (removing them lowers the test loss):', res.harmful),
+      '',
+      rows('Most helpful rows (removing them raises the test loss):', res.helpful),
+      '',
+      `timings (ms): ${Object.entries(res.timings).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    ].join('\n');
+  });
+}

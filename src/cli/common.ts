@@ -1,0 +1,46 @@
+/** Options shared by every command that opens a session (data, model, solver). */
+import { Flags } from './args';
+import { InfluenceSession, type SessionOptions } from '../engine/session';
+import type { Work } from '../engine/types';
+
+export const SESSION_FLAGS = ['train', 'test', 'label', 'l2', 'standardize', 'no-bias-reg', 'solver', 'model', 'json'] as const;
+export const BOOLEAN_FLAGS = new Set(['standardize', 'no-bias-reg', 'json', 'retrain', 'help']);
+
+export function sessionOptions(f: Flags): SessionOptions {
+  return {
+    trainFile: f.need('train'),
+    testFile: f.need('test'),
+    labelColumn: f.str('label'),
+    l2: f.num('l2', 1e-3),
+    standardize: f.has('standardize'),
+    regularizeBias: !f.has('no-bias-reg'),
+    solver: f.oneOf('solver', ['auto', 'exact', 'cg', 'lissa'] as const, 'auto'),
+    model: f.oneOf('model', ['auto', 'softmax', 'logistic'] as const, 'auto'),
+  };
+}
+
+/** Progress on stderr (so --json stdout stays clean), throttled to whole percents. */
+export function stderrWork(quiet: boolean): Work {
+  let last = -1;
+  return {
+    progress: (fraction, message) => {
+      if (quiet || !process.stderr.isTTY) return;
+      const pct = Math.round(fraction * 100);
+      if (pct === last) return;
+      last = pct;
+      process.stderr.write(`\r${String(pct).padStart(3)}% ${message}`.padEnd(70).slice(0, 79));
+      if (pct >= 100) process.stderr.write('\n');
+    },
+  };
+}
+
+export async function openSession(f: Flags, work: Work): Promise<InfluenceSession> {
+  const s = await InfluenceSession.open(sessionOptions(f), work);
+  if (process.stderr.isTTY && !f.has('json')) process.stderr.write('\r'.padEnd(80) + '\r');
+  if (!s.fit.converged) process.stderr.write(`warning: training stopped at ‖∇L‖ = ${s.fit.gradNorm.toExponential(2)} > 1e-10; influence estimates assume an optimum\n`);
+  return s;
+}
+
+export function emit(json: boolean, obj: unknown, human: () => string): void {
+  process.stdout.write(json ? JSON.stringify(obj) + '\n' : human() + '\n');
+}
