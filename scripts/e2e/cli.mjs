@@ -1,0 +1,27 @@
+// The project's CLI as the reference for the UI scenario: `node dist/cli.js explain … --json`.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+
+/** Runs `explain` for one test row; resolves with the parsed JSON. */
+export function cliExplain({ cli, workspace, testIndex, top = 10 }) {
+  const args = [cli, 'explain', '--train', path.join(workspace, 'train.csv'), '--test', path.join(workspace, 'test.csv'),
+    '--test-index', String(testIndex), '--top', String(top), '--json'];
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { cwd: workspace, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`CLI failed: node ${args.join(' ')}\n${stderr}\n${err.message}`));
+      try { resolve(JSON.parse(stdout)); } catch (e) { reject(new Error(`CLI printed no JSON: ${e.message}\n${stdout.slice(0, 400)}`)); }
+    });
+  });
+}
+
+/**
+ * First misclassified test row (predicted ≠ label), scanning from `from`. Rows are 0-based; row i
+ * is on line i+2 of test.csv (line 1 is the header).
+ */
+export async function findMisclassified({ cli, workspace, from = 0, limit = 200, top = 10 }) {
+  for (let i = from; i < from + limit; i++) {
+    const r = await cliExplain({ cli, workspace, testIndex: i, top });
+    if (String(r.predicted) !== String(r.label)) return { testIndex: i, result: r, tried: i - from + 1 };
+  }
+  throw new Error(`no misclassified row among test rows ${from}..${from + limit - 1}`);
+}

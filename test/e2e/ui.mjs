@@ -1,0 +1,237 @@
+// `npm run test:e2e`: the user's path through the PACKAGED extension (.vsix installed into a
+// throw-away code-server = VS Code 1.100.3), driven by playwright-core + headless Debian chromium.
+//
+//   1. find a misclassified test row with the CLI (the reference answer)
+//   2. open test.csv, put the cursor on that row, right-click → Explain Prediction
+//   3. the Explain panel lists the CLI's top harmful rows, in order
+//   4. greedy optimizer, k = 10 → a result with 10 members (then Verify)
+//   5. a harmful row's jump link → train.csv is active at that row's line (status bar "Ln X")
+//   6. the "Influence Lens" sidebar shows "Harmful Training Groups"
+//   7. Sweep Over Classes → one sweep-row per class (10) and the chart
+//   8. no Content-Security-Policy report in the console of any frame, no error in the webviews
+//
+// Needs `npm run build && npm run package` (newest *.vsix in the repo root, or E2E_VSIX).
+// Screenshots, console log, timings: test-results/e2e/. Exit status 0 = every check passed.
+// Environment: E2E_VSIX, E2E_EXTENSION_DIR (stand-in extension with its own dist/cli.js),
+// E2E_TEST_INDEX (skip the search for a misclassified row), E2E_STEP_TIMEOUT_S (default 240),
+// plus the knobs of scripts/e2e/server.mjs.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { cliExplain, findMisclassified } from '../../scripts/e2e/cli.mjs';
+import {
+  REPO, RESULTS_DIR, cleanupTemp, cursorLine, ensureCodeServer, ensureExample, findVsix, launchBrowser, manifest,
+  openFile, prepareWorkspace, runCommand, startCodeServer, stopwatch, waitFor, webviewFrame,
+} from '../../scripts/e2e/server.mjs';
+
+const OUT = path.join(RESULTS_DIR, 'e2e');
+const EXT_DIR = path.resolve(process.env.E2E_EXTENSION_DIR ?? REPO);
+const EXT = manifest(EXT_DIR);
+const CLI = path.join(EXT_DIR, 'dist/cli.js');
+const STEP_MS = Number(process.env.E2E_STEP_TIMEOUT_S ?? 240) * 1000;
+const N_CLASSES = 10;
+const COMPARE_TOP = 5;
+const tid = (id) => `[data-testid="${id}"]`;
+const sw = stopwatch('e2e');
+const checks = [];
+function ok(what, detail = '') { checks.push({ what, ok: true, detail }); console.log(`  ok: ${what}${detail ? ` — ${detail}` : ''}`); }
+
+async function shot(page, name, frame) {
+  await page.screenshot({ path: path.join(OUT, `${name}.png`) });
+  if (frame) await frame.locator('body').screenshot({ path: path.join(OUT, `${name}-webview.png`) }).catch(() => {});
+}
+
+/** Sets an <input> (or a custom element with a `value` property) the way typing would. */
+async function setValue(locator, value) {
+  const tag = await locator.evaluate((el) => el.tagName);
+  if (tag === 'INPUT' || tag === 'TEXTAREA') { await locator.fill(String(value)); return; }
+  await locator.evaluate((el, v) => {
+    el.value = v;
+    el.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    el.dispatchEvent(new Event('change', { bubbles: true, composed: true }));
+  }, String(value));
+}
+
+const integers = (s) => (String(s ?? '').match(/\d+/g) ?? []).map(Number);
+
+async function scenario(page, url, target) {
+  const { testIndex, result: ref } = target;
+  const fileLine = testIndex + 2; // header is line 1
+
+  await page.goto(url);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'test.csv' }).waitFor({ timeout: 60000 });
+  sw.mark('workbench ready');
+
+  // ---- 2. test.csv, cursor on the misclassified row, context menu ----
+  await openFile(page, 'test.csv');
+  await page.keyboard.press('Control+G');
+  await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
+  await page.keyboard.type(String(fileLine));
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: `line ${fileLine}` }).first().waitFor({ timeout: 10000 });
+  await page.keyboard.press('Enter');
+  await waitFor(`cursor on line ${fileLine}`, async () => (await cursorLine(page)) === fileLine, 10000);
+  // Right-click exactly on the cursor: a right-click elsewhere would move it to another row.
+  const cursor = page.locator('.editor-group-container.active .monaco-editor .cursors-layer .cursor').first();
+  const box = await waitFor('cursor element', () => cursor.boundingBox(), 10000);
+  await page.mouse.click(box.x + 1, box.y + box.height / 2, { button: 'right' });
+  const item = page.locator('.monaco-menu .action-item', { hasText: 'Explain Prediction' }).first();
+  await item.waitFor({ timeout: 10000 });
+  await shot(page, '1-context-menu');
+  if ((await cursorLine(page)) !== fileLine) throw new Error(`right-click moved the cursor off line ${fileLine}`);
+  await item.click();
+  sw.mark('explain requested');
+
+  // ---- 3. the panel lists the CLI's top harmful rows ----
+  const explain = await webviewFrame(page, EXT.id, tid('harmful-row'), STEP_MS);
+  const header = (await explain.locator(tid('sample-header')).first().innerText()).replace(/\s+/g, ' ').trim();
+  const want = ref.harmful.slice(0, COMPARE_TOP).map((r) => r.index);
+  const got = await waitFor('panel to list harmful rows', async () => {
+    const idx = (await explain.locator(tid('harmful-row')).evaluateAll((els) => els.map((e) => e.getAttribute('data-index'))))
+      .map(Number);
+    return idx.length >= COMPARE_TOP && idx;
+  }, 30000);
+  sw.mark('explain panel rendered');
+  await shot(page, '2-explain-panel', explain);
+  if (JSON.stringify(got.slice(0, COMPARE_TOP)) !== JSON.stringify(want)) {
+    throw new Error(`panel's top harmful rows ${got.slice(0, COMPARE_TOP)} ≠ CLI's ${want} (test row ${testIndex})`);
+  }
+  ok(`panel shows the CLI's top ${COMPARE_TOP} harmful rows for test row ${testIndex}`, `${want.join(', ')}; header "${header}"`);
+  if (!header) throw new Error('sample-header is empty');
+  if (!(await explain.locator(tid('helpful-row')).count())) throw new Error('no helpful-row in the panel');
+  ok('panel shows helpful rows', `${await explain.locator(tid('helpful-row')).count()} rows`);
+  const groupRows = explain.locator(tid('group-row'));
+  await waitFor('group rows in the panel', async () => (await groupRows.count()) > 0, STEP_MS);
+  const groups = await groupRows.evaluateAll((els) => els.map((e) => {
+    const cell = (id) => e.querySelector(`[data-testid="${id}"]`)?.textContent?.trim() ?? null;
+    return { name: e.getAttribute('data-name'), firstOrder: cell('first-order'), secondOrder: cell('second-order'), retrain: cell('retrain') };
+  }));
+  if (groups.some((g) => !g.name || g.firstOrder === null || g.secondOrder === null || g.retrain === null)) {
+    throw new Error(`group-row without data-name or first-order/second-order/retrain cells: ${JSON.stringify(groups.slice(0, 3))}`);
+  }
+  ok('panel lists groups', `${groups.length}: ${groups.slice(0, 3).map((g) => `${g.name} (1st ${g.firstOrder}, 2nd ${g.secondOrder}, retrain ${g.retrain})`).join('; ')}`);
+
+  // ---- 4. greedy optimizer, k = 10 ----
+  await setValue(explain.locator(tid('optimizer-k')).first(), 10);
+  const dir = explain.locator(tid('optimizer-direction')).first();
+  if (await dir.count()) {
+    const tag = await dir.evaluate((el) => el.tagName);
+    if (tag === 'SELECT') await dir.selectOption({ label: 'harmful' }).catch(() => dir.selectOption('harmful').catch(() => {}));
+  }
+  await explain.locator(tid('optimizer-run')).first().click();
+  const result = explain.locator(tid('optimizer-result')).first();
+  const members = await waitFor('optimizer result with members', async () => {
+    const m = integers(await result.getAttribute('data-members'));
+    return m.length > 0 && m;
+  }, STEP_MS);
+  sw.mark('optimizer result');
+  await shot(page, '3-optimizer', explain);
+  if (members.length !== 10 || new Set(members).size !== 10) throw new Error(`optimizer result has ${members.length} members (${members}), want 10 distinct`);
+  ok('greedy optimizer k=10 returns 10 members', `${members.join(', ')}; "${(await result.innerText()).replace(/\s+/g, ' ').slice(0, 120)}"`);
+  const verify = explain.locator(tid('optimizer-verify')).first();
+  if (await verify.count()) {
+    const before = await result.innerText();
+    await verify.click();
+    const after = await waitFor('optimizer verification', async () => {
+      const t = await result.innerText();
+      return t !== before && t;
+    }, STEP_MS).catch(() => null);
+    if (!after) throw new Error('optimizer-verify changed nothing in optimizer-result');
+    ok('optimizer verify (retrain) reports', after.replace(/\s+/g, ' ').slice(0, 160));
+    await shot(page, '4-optimizer-verified', explain);
+  }
+
+  // ---- 5. jump link → train.csv at the row's line ----
+  const first = ref.harmful[0];
+  const wantLine = first.line ?? first.index + 2;
+  await explain.locator(`${tid('harmful-row')}[data-index="${first.index}"] ${tid('jump-link')}`).first().click();
+  await page.locator('.editor-group-container.active .tab.active', { hasText: 'train.csv' }).waitFor({ timeout: 15000 });
+  await waitFor(`status bar "Ln ${wantLine}"`, async () => (await cursorLine(page)) === wantLine, 15000);
+  sw.mark('jumped to training row');
+  await shot(page, '5-jumped');
+  ok('jump link opens train.csv at the row', `row ${first.index} → Ln ${wantLine}`);
+
+  // ---- 6. sidebar: Harmful Training Groups ----
+  await page.locator('.activitybar [aria-label^="Influence Lens"]').first().click();
+  const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Harmful Training Groups' }) }).first();
+  await pane.waitFor({ timeout: 15000 });
+  const treeRows = pane.locator('.monaco-list-row');
+  await waitFor('groups in the sidebar tree', async () => (await treeRows.count()) > 0, STEP_MS);
+  const labels = (await treeRows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+  sw.mark('sidebar groups');
+  await shot(page, '6-sidebar-groups');
+  ok('sidebar shows Harmful Training Groups', `${labels.length} rows: ${labels.slice(0, 4).join(' | ')}`);
+
+  // ---- 7. sweep over classes ----
+  await runCommand(page, 'Influence Lens: Sweep Over Classes');
+  const sweep = await webviewFrame(page, EXT.id, tid('sweep-row'), STEP_MS);
+  const classes = await waitFor(`${N_CLASSES} sweep rows`, async () => {
+    const c = await sweep.locator(tid('sweep-row')).evaluateAll((els) => els.map((e) => e.getAttribute('data-class')));
+    return c.length >= N_CLASSES && c;
+  }, STEP_MS);
+  await sweep.locator(tid('sweep-chart')).first().waitFor({ timeout: 15000 });
+  sw.mark('sweep rendered');
+  await shot(page, '7-sweep', sweep);
+  if (classes.length !== N_CLASSES || new Set(classes).size !== N_CLASSES) throw new Error(`sweep rows for classes ${classes}`);
+  ok(`sweep panel has one row per class and a chart`, classes.join(','));
+}
+
+async function main() {
+  rmSync(OUT, { recursive: true, force: true });
+  mkdirSync(OUT, { recursive: true });
+  const vsix = findVsix();
+  ensureCodeServer();
+  ensureExample();
+  const workspace = prepareWorkspace();
+  sw.mark(`workspace ready (${path.basename(vsix)})`);
+
+  // 1. reference answer from the CLI
+  const target = process.env.E2E_TEST_INDEX
+    ? { testIndex: Number(process.env.E2E_TEST_INDEX), result: await cliExplain({ cli: CLI, workspace, testIndex: Number(process.env.E2E_TEST_INDEX) }), tried: 1 }
+    : await findMisclassified({ cli: CLI, workspace });
+  const r = target.result;
+  sw.mark(`CLI: test row ${target.testIndex} label ${r.label} predicted ${r.predicted} (${target.tried} CLI run(s))`);
+  console.log(`  CLI top harmful: ${r.harmful.slice(0, COMPARE_TOP).map((h) => `${h.index}@${h.line ?? '?'}`).join(' ')}`);
+
+  const server = await startCodeServer({ workspace, vsix, logFile: path.join(OUT, 'server.log') });
+  sw.mark('server listening (vsix installed)');
+  const ctx = await launchBrowser(server);
+  const page = ctx.pages()[0] ?? await ctx.newPage();
+  // Console of every frame, including the webviews' out-of-process frames and the browser's
+  // own CSP reports ("Refused to …", "violates the following Content Security Policy …").
+  const consoleLog = [];
+  page.on('console', (m) => consoleLog.push({ type: m.type(), text: m.text(), url: m.location()?.url ?? '' }));
+  page.on('pageerror', (e) => consoleLog.push({ type: 'pageerror', text: String(e?.stack ?? e), url: '' }));
+  let failure;
+  try {
+    await scenario(page, server.workbenchUrl(), target);
+  } catch (e) {
+    failure = e;
+    await shot(page, 'failure').catch(() => {});
+  } finally {
+    await ctx.close().catch(() => {});
+    await server.stop();
+  }
+  writeFileSync(path.join(OUT, 'console.json'), JSON.stringify(consoleLog, null, 2));
+  const csp = consoleLog.filter((m) => /Content Security Policy|Refused to (apply|load|execute|connect|frame)/i.test(m.text));
+  const webviewErrors = consoleLog.filter((m) => (m.type === 'error' || m.type === 'pageerror') && /vscode-cdn|vscode-webview|webview/i.test(m.url) && !csp.includes(m));
+  for (const m of csp) console.log(`  CSP: ${m.text.slice(0, 300)}`);
+  for (const m of webviewErrors) console.log(`  webview error: ${m.text.slice(0, 300)} (${m.url})`);
+  if (!failure && csp.length) failure = new Error(`${csp.length} Content-Security-Policy report(s) in the console`);
+  if (!failure) ok('no CSP reports in any frame', `${consoleLog.length} console messages`);
+  sw.mark(failure ? 'FAILED' : 'passed');
+  writeFileSync(path.join(OUT, 'report.json'), JSON.stringify({
+    vsix: path.basename(vsix), testIndex: target.testIndex, timings: sw.marks, checks,
+    failure: failure ? String(failure.stack ?? failure) : null, csp, webviewErrors,
+  }, null, 2));
+  if (failure) throw failure;
+}
+
+try {
+  await main();
+  console.log(`test:e2e passed in ${sw.elapsed().toFixed(1)}s; screenshots in ${path.relative(process.cwd(), OUT)}/`);
+} catch (e) {
+  console.error(`test:e2e FAILED: ${e?.stack ?? e}`);
+  process.exitCode = 1;
+} finally {
+  cleanupTemp();
+}
