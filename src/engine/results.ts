@@ -67,7 +67,7 @@ export interface GroupResult {
   firstOrder: number;
   /** Basu et al. 2020; null when p > 0.5, where the formula is invalid (see warning). */
   secondOrder: number | null;
-  /** Exact Newton step from θ* for removing U: (H − H̃_U/n)⁻¹ G̃_U / n. */
+  /** Test-loss change at the exact Newton step θ* + Δθ, Δθ = (H − H̃_U/n)⁻¹ G̃_U / n (f evaluated, not linearised). */
   newton: number | null;
   /** Actual retrained removal effect, when asked for. */
   retrain?: number;

@@ -22,6 +22,7 @@ import { retrainWithout } from './influence/retrain';
 import { selfInfluenceScores } from './influence/selfInfluence';
 import { coherentGroups, featureClusterGroups, sameClassGroups } from './groups/generators';
 import type { SolveReport } from './solvers/types';
+import { add } from './linalg/vector';
 
 export interface SessionOptions {
   trainFile: string;
@@ -194,7 +195,9 @@ export class InfluenceSession implements InfluenceSessionApi {
       const est = estimateGroup(this.ctx, dir.g, spec.members, { checkCancelled: work.checkCancelled });
       const res: GroupResult = {
         name: spec.name, kind: (spec.kind ?? 'user') as GroupKind, size: est.size, p: est.p, members: [...spec.members],
-        firstOrder: est.firstOrder, secondOrder: est.secondOrder, newton: est.newton,
+        firstOrder: est.firstOrder, secondOrder: est.secondOrder,
+        // The Newton step is a parameter change: evaluate the test loss there rather than linearising f.
+        newton: est.deltaNewton ? this.testObjective(t, add(this.theta, est.deltaNewton)) - f0 : null,
       };
       if (est.warning) res.warning = est.warning;
       if (opts.retrain) res.retrain = this.retrainEffect(t, spec.members, work, f0);
