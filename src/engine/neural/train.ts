@@ -85,6 +85,5 @@ export function writeThetaToLayers(model: tf.LayersModel, arch: Architecture, th
     });
     layer.setWeights(next);
     next.forEach((t, k) => { if (t !== current[k]) t.dispose(); });
-    current.forEach((t) => t.dispose());
   }
 }
