@@ -1,7 +1,13 @@
 // One build script for every bundle: CLI, benchmarks, worker, extension, webview.
 // Entries whose source does not exist yet are skipped, so parts can land independently.
+// usage: node esbuild.mjs [--production] [--watch]
+//   --production  minified, no source maps (what `npm run package` ships)
 import * as esbuild from 'esbuild';
-import { existsSync, mkdirSync } from 'node:fs';
+import sveltePlugin from 'esbuild-svelte';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import svelteConfig from './webview/svelte.config.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -32,7 +38,41 @@ for (const [entry, outfile] of nodeEntries) {
     banner: entry === 'src/cli.ts' ? { js: '#!/usr/bin/env node' } : undefined }));
 }
 
+// Webview: Svelte 5 app for the Explain and Sweep panels (browser IIFE). Component CSS is extracted
+// into dist/webview/main.css (css: 'external') and loaded by <link>: the panel CSP has no 'unsafe-inline'.
+if (existsSync('webview/main.ts')) {
+  contexts.push(await esbuild.context({
+    entryPoints: { main: 'webview/main.ts' },
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    outdir: 'dist/webview',
+    // Svelte's exports pick the client runtime only with the `browser` condition.
+    conditions: ['svelte', 'browser'],
+    mainFields: ['svelte', 'browser', 'module', 'main'],
+    minify: production,
+    sourcemap: production ? false : 'inline',
+    logLevel: 'warning',
+    plugins: [sveltePlugin({ compilerOptions: { ...svelteConfig.compilerOptions, css: 'external', dev: !production } })],
+  }));
+}
+
 mkdirSync('dist', { recursive: true });
+
+// tfjs-backend-wasm's .wasm binaries next to dist/worker.js (the worker passes its own folder to setWasmPaths).
+function copyWasm() {
+  let dir;
+  try {
+    dir = path.join(path.dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+  } catch {
+    console.warn('esbuild.mjs: @tensorflow/tfjs-backend-wasm not installed; the worker will fall back to the cpu backend');
+    return;
+  }
+  for (const f of readdirSync(dir)) if (f.endsWith('.wasm')) copyFileSync(path.join(dir, f), path.join('dist', f));
+}
+copyWasm();
+
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
 } else {

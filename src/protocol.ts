@@ -74,6 +74,8 @@ export interface OpenResult {
   /** 1-based file line of every row (maps the cursor to a row index exactly as the loader counted). */
   trainLines: number[];
   testLines: number[];
+  /** Class index of every training row (labels in tree items and thumbnails). */
+  trainY: number[];
   timings: Record<string, number>;
 }
 

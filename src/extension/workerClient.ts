@@ -76,6 +76,11 @@ export class WorkerClient {
 
   constructor(private readonly opts: WorkerClientOptions) {}
 
+  /** Change worker flags/backend; applied at the next (re)start. */
+  configure(opts: Pick<WorkerClientOptions, 'execArgv' | 'backend'>): void {
+    Object.assign(this.opts, opts);
+  }
+
   get state(): WorkerState { return this._state; }
   get pid(): number | undefined { return this.child?.pid; }
 

@@ -21,7 +21,7 @@ export interface EngineSession {
   sweep?(opts: Record<string, unknown>, work?: Work): SweepResult | Promise<SweepResult>;
   select?(testIndex: number, k: number, direction: Direction, method: SelectMethod,
     opts?: { retrain?: boolean }, work?: Work): SelectResult | Promise<SelectResult>;
-  candidateGroups?(testIndex: number | null, work?: Work): GroupSpec[];
+  candidateGroups?(testIndex: number | null, opts?: { clusters?: number; neighbourhood?: number; outliers?: number }, work?: Work): GroupSpec[];
 }
 
 export type OpenSession = (opts: SessionOptions & Record<string, unknown>, work?: Work) => Promise<EngineSession>;

@@ -115,7 +115,8 @@ export class WorkerService {
   private describe(s: EngineSession, timings: Record<string, number>): OpenResult {
     return {
       backend: this.backend, fit: s.fit, classes: [...s.train.classes], nTrain: s.train.n, nTest: s.test.n, d: s.train.d,
-      trainFile: s.train.file, testFile: s.test.file, trainLines: Array.from(s.train.lines), testLines: Array.from(s.test.lines), timings,
+      trainFile: s.train.file, testFile: s.test.file, trainLines: Array.from(s.train.lines), testLines: Array.from(s.test.lines),
+      trainY: Array.from(s.train.y), timings,
     };
   }
 
@@ -134,7 +135,7 @@ export class WorkerService {
     if (hit) return hit;
     let specs: GroupSpec[];
     if (typeof s.candidateGroups === 'function') {
-      specs = s.candidateGroups(testIndex, work);
+      specs = s.candidateGroups(testIndex, {}, work);
     } else {
       const self = this.selfInfluence({}, work);
       specs = candidateGroups(s.train, s.test, testIndex, { selfScores: self.scores }, work);

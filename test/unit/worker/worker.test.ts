@@ -137,6 +137,22 @@ describe('worker over IPC', () => {
       // Warm: the second explain reuses the fitted model (same process, no re-open).
       const again = await c.request('influence/explain', { testIndex: 5 });
       assert.equal(again.result.testIndex, 5);
+      // Candidate groups ranked most harmful first, then their actual retrained effect streamed one by one.
+      const g = await c.request('influence/groups', { testIndex: 4, limit: 6 });
+      assert.ok(g.groups.length > 0 && g.groups.length <= 6);
+      const eff = g.groups.map((x) => x.secondOrder ?? x.firstOrder);
+      assert.deepEqual(eff, [...eff].sort((a, b) => a - b));
+      const streamed: string[] = [];
+      const sub = c.on('influence/groupRetrained', (p) => { if (p.streamId === 's1') streamed.push(p.name); });
+      const specs = g.groups.slice(0, 2).map((x) => ({ name: x.name, kind: x.kind, members: x.members }));
+      const rr = await c.request('influence/retrainGroups', { testIndex: 4, groups: specs, streamId: 's1' });
+      sub.dispose();
+      assert.deepEqual(streamed, specs.map((x) => x.name));
+      assert.equal(rr.groups.length, 2);
+      for (const r of rr.groups) assert.ok(Number.isFinite(r.retrain));
+      const whole = await c.request('influence/groups', { testIndex: null, limit: 3 });
+      assert.equal(whole.testIndex, null);
+      assert.ok(whole.groups.length > 0);
       // Killed worker comes back with the session re-opened.
       let restarted!: () => void;
       const back = new Promise<void>((r) => { restarted = r; });

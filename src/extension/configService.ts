@@ -1,0 +1,92 @@
+/**
+ * Finds and watches influence.config.json, publishes its problems as diagnostics and turns a valid
+ * config into the worker's `open` parameters (absolute paths, resolved relative to the config file).
+ */
+import * as vscode from 'vscode';
+import type { InfluenceConfig, OpenParams } from '../protocol';
+import { CONFIG_FILE_NAME, checkConfigFiles, validateConfigText } from './config';
+import { toDiagnostics } from './diagnostics';
+
+export interface LoadedConfig {
+  uri: vscode.Uri;
+  config: InfluenceConfig;
+  trainUri: vscode.Uri;
+  testUri: vscode.Uri;
+  open: OpenParams;
+}
+
+export function resolveRelative(base: vscode.Uri, rel: string): vscode.Uri {
+  if (/^([a-zA-Z]:[\\/]|\/)/.test(rel)) return base.with({ path: vscode.Uri.file(rel).path });
+  return vscode.Uri.joinPath(base, '..', rel);
+}
+
+const decoder = new TextDecoder();
+
+export class ConfigService implements vscode.Disposable {
+  readonly diagnostics = vscode.languages.createDiagnosticCollection('influenceLens');
+  private readonly disposables: vscode.Disposable[] = [this.diagnostics];
+  private readonly changed = new vscode.EventEmitter<LoadedConfig | undefined>();
+  readonly onDidChange = this.changed.event;
+  current: LoadedConfig | undefined;
+
+  constructor() {
+    const watcher = vscode.workspace.createFileSystemWatcher(`**/${CONFIG_FILE_NAME}`);
+    const reload = () => { void this.load(); };
+    watcher.onDidChange(reload); watcher.onDidCreate(reload); watcher.onDidDelete(reload);
+    this.disposables.push(watcher, this.changed,
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.uri.path.endsWith(`/${CONFIG_FILE_NAME}`)) void this.check(e.document.uri, e.document.getText());
+      }),
+      vscode.workspace.onDidOpenTextDocument((d) => {
+        if (d.uri.path.endsWith(`/${CONFIG_FILE_NAME}`)) void this.check(d.uri, d.getText());
+      }));
+  }
+
+  dispose(): void { for (const d of this.disposables) d.dispose(); }
+
+  async find(): Promise<vscode.Uri | undefined> {
+    const found = await vscode.workspace.findFiles(`**/${CONFIG_FILE_NAME}`, '**/node_modules/**', 20);
+    // The shallowest config wins (then alphabetical), so nested examples do not shadow the root one.
+    found.sort((a, b) => a.path.split('/').length - b.path.split('/').length || a.path.localeCompare(b.path));
+    return found[0];
+  }
+
+  /** Validate text and publish diagnostics; returns the config when it has no errors. */
+  async check(uri: vscode.Uri, text: string): Promise<LoadedConfig | undefined> {
+    const check = validateConfigText(text);
+    const fileProblems = await checkConfigFiles(check, async (rel) => {
+      try { await vscode.workspace.fs.stat(resolveRelative(uri, rel)); return true; } catch { return false; }
+    });
+    const problems = [...check.problems, ...fileProblems];
+    this.diagnostics.set(uri, toDiagnostics(text, problems));
+    if (!check.config || fileProblems.length) return undefined;
+    const c = check.config;
+    const trainUri = resolveRelative(uri, c.train);
+    const testUri = resolveRelative(uri, c.test);
+    return {
+      uri, config: c, trainUri, testUri,
+      open: {
+        trainFile: trainUri.fsPath, testFile: testUri.fsPath, labelColumn: c.labelColumn ?? 'label',
+        l2: c.model?.type === 'linear' ? c.model.l2 ?? 1e-3 : undefined,
+        modelType: c.model?.type ?? 'linear',
+        modelPath: c.model?.type === 'tfjs' ? resolveRelative(uri, c.model.path).fsPath : undefined,
+        configFile: uri.fsPath,
+      },
+    };
+  }
+
+  /** (Re)load the workspace config. `undefined` when there is none or it has errors. */
+  async load(): Promise<LoadedConfig | undefined> {
+    const uri = await this.find();
+    let loaded: LoadedConfig | undefined;
+    if (uri) {
+      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+      const text = open ? open.getText() : decoder.decode(await vscode.workspace.fs.readFile(uri));
+      loaded = await this.check(uri, text);
+    }
+    const before = JSON.stringify(this.current?.open);
+    this.current = loaded;
+    if (JSON.stringify(loaded?.open) !== before) this.changed.fire(loaded);
+    return loaded;
+  }
+}
