@@ -110,6 +110,8 @@ export interface SweepClassResult {
   paramErrVsRetrain?: number;
   /** Mean over seeds when seeds > 1, with the standard deviation of oneStep.f1. */
   f1Std?: number;
+  /** Mean iterations of the solver for the sampled-Hessian step (1 for exact). */
+  solverIterations?: number;
 }
 
 export interface SweepResult {
@@ -118,6 +120,10 @@ export interface SweepResult {
   seeds: number;
   classes: SweepClassResult[];
   timings: Record<string, number>;
+  /** Solver used for the sampled-Hessian step. */
+  solver?: 'exact' | 'cg' | 'lissa';
+  /** Means over the classes. */
+  summary?: { oneStepF1: number; pathBestF1?: number; retrainF1?: number; paramErrVsExact?: number; paramErrVsRetrain?: number };
 }
 
 export type SelectMethod = 'greedy' | 'pgd' | 'topk';
@@ -134,5 +140,9 @@ export interface SelectResult {
   secondOrder: number | null;
   /** Actual retrained removal effect, when asked for. */
   retrain?: number;
+  /** Newton-step estimate of the group's removal effect, when computed. */
+  newton?: number | null;
+  /** Candidate rows the optimiser considered. */
+  candidates?: number;
   timings: Record<string, number>;
 }
