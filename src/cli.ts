@@ -9,6 +9,8 @@ import * as explain from './cli/commands/explain';
 import * as groups from './cli/commands/groups';
 import * as selfInfluence from './cli/commands/selfInfluence';
 import * as demo from './cli/commands/demo';
+import * as sweep from './cli/commands/sweep';
+import * as select from './cli/commands/select';
 
 interface Command { usage: string; run(args: ParsedArgs): Promise<void> }
 
@@ -17,6 +19,8 @@ export const commands: Record<string, Command> = {
   groups,
   'self-influence': selfInfluence,
   demo,
+  sweep,
+  select,
 };
 
 function help(): string {
@@ -40,5 +44,9 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+  main(process.argv.slice(2)).then((code) => {
+    // The benchmark reads the process's own peak memory (Node cannot see a child's rusage).
+    if (process.env.BENCH_REPORT_RSS) process.stderr.write(`peak-rss-kb:${process.resourceUsage().maxRSS}\n`);
+    process.exitCode = code;
+  });
 }

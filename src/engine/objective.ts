@@ -126,13 +126,10 @@ export class Objective {
     const floor = Math.max(this.l2 * meanMask, 1e-10 * (G[s * s - 1] + 1));
     for (let j = 0; j < s; j++) G[j * s + j] += floor;
     const chol = Cholesky.factor(G, s);
-    const blk = new Float64Array(s), res = new Float64Array(s);
+    // Parameters are laid out per output block of size d+1: one multi-right-hand-side solve.
     return (v, out) => {
-      for (let o = 0; o < model.nOut; o++) {
-        blk.set(v.subarray(o * s, (o + 1) * s));
-        chol.solve(blk, res);
-        out.set(res, o * s);
-      }
+      out.set(v);
+      chol.solveBlocksInPlace(out, model.nOut);
     };
   }
 

@@ -3,7 +3,13 @@
  * Used by the exact solver and by preconditioners; for p up to a few thousand.
  */
 export class Cholesky {
-  private constructor(readonly n: number, private readonly L: Float64Array) {}
+  /** Lᵀ, row-major, so back substitution also reads memory contiguously. */
+  private readonly U: Float64Array;
+
+  private constructor(readonly n: number, private readonly L: Float64Array) {
+    this.U = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let k = 0; k <= i; k++) this.U[k * n + i] = L[i * n + k];
+  }
 
   /** Factorises a (copied) n×n SPD matrix. Throws if it is not positive definite. */
   static factor(a: Float64Array, n: number): Cholesky {
@@ -30,19 +36,35 @@ export class Cholesky {
 
   /** Solves A x = b (b unchanged). */
   solve(b: Float64Array, out: Float64Array = new Float64Array(this.n)): Float64Array {
-    const { n, L } = this;
     out.set(b);
+    return this.solveBlocksInPlace(out, 1);
+  }
+
+  /**
+   * Solves A X = B in place for `count` right-hand sides stored one after another (block o at o·n).
+   * Each row of the factor is read once for all right-hand sides: for a large factor that streams from
+   * memory, this is several times faster than `count` separate solves.
+   */
+  solveBlocksInPlace(x: Float64Array, count: number): Float64Array {
+    const { n, L, U } = this;
     for (let i = 0; i < n; i++) {
-      const ri = i * n;
-      let s = out[i];
-      for (let k = 0; k < i; k++) s -= L[ri + k] * out[k];
-      out[i] = s / L[ri + i];
+      const ri = i * n, d = L[ri + i];
+      for (let o = 0; o < count; o++) {
+        const off = o * n;
+        let s = x[off + i];
+        for (let k = 0; k < i; k++) s -= L[ri + k] * x[off + k];
+        x[off + i] = s / d;
+      }
     }
     for (let i = n - 1; i >= 0; i--) {
-      let s = out[i];
-      for (let k = i + 1; k < n; k++) s -= L[k * n + i] * out[k];
-      out[i] = s / L[i * n + i];
+      const ri = i * n, d = U[ri + i];
+      for (let o = 0; o < count; o++) {
+        const off = o * n;
+        let s = x[off + i];
+        for (let k = i + 1; k < n; k++) s -= U[ri + k] * x[off + k];
+        x[off + i] = s / d;
+      }
     }
-    return out;
+    return x;
   }
 }
