@@ -22,6 +22,9 @@ import { retrainWithout } from './influence/retrain';
 import { selfInfluenceScores } from './influence/selfInfluence';
 import { coherentGroups, featureClusterGroups, sameClassGroups } from './groups/generators';
 import type { SolveReport } from './solvers/types';
+import type { Direction, SelectMethod, SelectResult, SweepResult } from './results';
+import { classRemovalSweep, type SweepOptions } from './sweep/index';
+import { selectGroup, type SelectOptions } from './select/index';
 import { add } from './linalg/vector';
 
 export interface SessionOptions {
@@ -237,5 +240,27 @@ export class InfluenceSession implements InfluenceSessionApi {
     specs.push(...coherentGroups(this.train, k, anchors.length, 0, anchors));
     specs.push({ name: `self-influence outliers (top ${self.top.length})`, kind: 'self-influence', members: self.top.map((r) => r.index).sort((a, b) => a - b) });
     return specs.filter((g) => g.members.length / n <= 0.5);
+  }
+
+  /** Class-removal sweep with a sampled Hessian (src/engine/sweep); progress and cancel through `work`. */
+  sweep(opts: SweepOptions = {}, work: Work = {}): SweepResult {
+    return classRemovalSweep(this.ctx, this.test, opts, work);
+  }
+
+  /** Most influential group of k training rows for test row t (src/engine/select), optionally checked by retraining. */
+  select(t: number, k: number, direction: Direction = 'harmful', method: SelectMethod = 'greedy', opts: { retrain?: boolean } & SelectOptions = {}, work: Work = {}): SelectResult {
+    this.checkTestIndex(t);
+    const timings: Record<string, number> = {};
+    const dir = this.direction(t, work);
+    let t0 = now();
+    const sel = selectGroup(this.ctx, dir.s, k, direction, method, { ...opts, progress: work.progress, checkCancelled: work.checkCancelled });
+    timings.select = ms(t0);
+    const res: SelectResult = {
+      testIndex: t, method, direction, k,
+      members: sel.members.map((i) => this.rowRef(i, sel.scores[i])),
+      firstOrder: sel.firstOrder, secondOrder: sel.secondOrder, candidates: sel.candidates, timings,
+    };
+    if (opts.retrain) { t0 = now(); res.retrain = this.retrainEffect(t, sel.members, work); timings.retrain = ms(t0); }
+    return res;
   }
 }
