@@ -1,21 +1,11 @@
 /** Small deterministic data sets for engine tests (no files). */
 import type { Dataset } from '../../src/engine/data/dataset';
 
-/** Mulberry32: a tiny seeded PRNG so tests are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom, gaussian } from '../../src/engine/random';
 
-export function gauss(r: () => number): number {
-  return Math.sqrt(-2 * Math.log(r() + 1e-300)) * Math.cos(2 * Math.PI * r());
-}
+/** The engine's seeded PRNG, so tests are reproducible. */
+export const rng = seededRandom;
+export const gauss = gaussian;
 
 export function makeDataset(X: number[][], y: number[], nClasses: number, file = 'synthetic.csv'): Dataset {
   const n = X.length, d = X[0].length;
