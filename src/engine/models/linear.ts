@@ -228,34 +228,48 @@ export class LinearClassifier implements DifferentiableModel {
    */
   hessianSum(theta: Float64Array, data: Dataset, rows: Rows): Float64Array {
     const p = this.nParams, s = this.stride, d = this.inputDim, K = this.nOut;
-    const H = new Float64Array(p * p);
+    // Every block Σ_i A_i[a,b] x̃_i x̃_iᵀ is symmetric: accumulate the upper triangles of the K(K+1)/2
+    // blocks in packed form (one axpy of the row's packed outer product per block), expand at the end.
+    const tri = (s * (s + 1)) / 2;
+    const nBlocks = (K * (K + 1)) / 2;
+    const packed = new Float64Array(nBlocks * tri);
+    const outer = new Float64Array(tri);
     const m = rows ? rows.length : data.n;
     const z = new Float64Array(K);
     const xt = new Float64Array(s);
-    const A = new Float64Array(K * K);
     for (let t = 0; t < m; t++) {
       const i = rows ? rows[t] : t;
       this.logits(theta, data, i, z);
       this.link(z, data.y[i]);
-      if (this.kind === 'logistic') A[0] = z[0] * (1 - z[0]);
-      else for (let a = 0; a < K; a++) for (let b = 0; b < K; b++) A[a * K + b] = (a === b ? z[a] : 0) - z[a] * z[b];
       xt.set(data.X.subarray(i * d, (i + 1) * d)); xt[d] = 1;
+      let q = 0;
+      for (let j = 0; j < s; j++) { const xj = xt[j]; for (let l = j; l < s; l++) outer[q++] = xj * xt[l]; }
+      let blk = 0;
       for (let a = 0; a < K; a++) {
-        for (let b = a; b < K; b++) {
-          const w = A[a * K + b];
+        for (let b = a; b < K; b++, blk++) {
+          const w = this.kind === 'logistic' ? z[0] * (1 - z[0]) : (a === b ? z[a] : 0) - z[a] * z[b];
           if (w === 0) continue;
-          // upper triangle of the x̃x̃ᵀ block, filled symmetric at the end
-          for (let j = 0; j < s; j++) {
-            const wx = w * xt[j];
-            if (wx === 0) continue;
-            const row = (a * s + j) * p + b * s;
-            for (let l = a === b ? j : 0; l < s; l++) H[row + l] += wx * xt[l];
+          const off = blk * tri;
+          for (let r = 0; r < tri; r++) packed[off + r] += w * outer[r];
+        }
+      }
+    }
+    const H = new Float64Array(p * p);
+    let blk = 0;
+    for (let a = 0; a < K; a++) {
+      for (let b = a; b < K; b++, blk++) {
+        let q = blk * tri;
+        for (let j = 0; j < s; j++) {
+          for (let l = j; l < s; l++, q++) {
+            const v = packed[q];
+            H[(a * s + j) * p + b * s + l] = v;
+            H[(a * s + l) * p + b * s + j] = v;
+            H[(b * s + j) * p + a * s + l] = v;
+            H[(b * s + l) * p + a * s + j] = v;
           }
         }
       }
     }
-    // Blocks a<b were filled whole and diagonal blocks as upper triangles: all of it lies above the diagonal.
-    for (let r = 0; r < p; r++) for (let c = r + 1; c < p; c++) H[c * p + r] = H[r * p + c];
     return H;
   }
 
