@@ -3,7 +3,7 @@ import { Flags } from './args';
 import { InfluenceSession, type SessionOptions } from '../engine/session';
 import type { Work } from '../engine/types';
 
-export const SESSION_FLAGS = ['train', 'test', 'label', 'l2', 'standardize', 'no-bias-reg', 'solver', 'model', 'json'] as const;
+export const SESSION_FLAGS = ['train', 'test', 'label', 'l2', 'standardize', 'no-bias-reg', 'solver', 'model', 'tfjs-model', 'backend', 'curvature', 'json'] as const;
 export const BOOLEAN_FLAGS = new Set(['standardize', 'no-bias-reg', 'json', 'retrain', 'help']);
 
 export function sessionOptions(f: Flags): SessionOptions {
@@ -16,6 +16,9 @@ export function sessionOptions(f: Flags): SessionOptions {
     regularizeBias: !f.has('no-bias-reg'),
     solver: f.oneOf('solver', ['auto', 'exact', 'cg', 'lissa'] as const, 'auto'),
     model: f.oneOf('model', ['auto', 'softmax', 'logistic'] as const, 'auto'),
+    tfjsModel: f.str('tfjs-model'),
+    backend: f.oneOf('backend', ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const, 'auto'),
+    curvature: f.oneOf('curvature', ['gauss-newton', 'hessian'] as const, 'gauss-newton'),
   };
 }
 

@@ -27,6 +27,17 @@ export interface FitReport {
   objective: number;
   trainAccuracy: number;
   method: string;
+  /** What was done with a loaded model (verified at an optimum, refitted, used as loaded), loader notes. */
+  notes?: string[];
+}
+
+/** Which model answered: its kind, size and, for TensorFlow.js models, the compute backend. */
+export interface ModelInfo {
+  kind: string;
+  nParams: number;
+  source: 'fitted' | 'tfjs';
+  backend?: string;
+  curvature?: 'hessian' | 'gauss-newton';
 }
 
 export interface ExplainResult {
@@ -44,6 +55,7 @@ export interface ExplainResult {
   helpful: RowRef[];
   fit: FitReport;
   solve: SolveReport;
+  model?: ModelInfo;
   timings: Record<string, number>;
 }
 

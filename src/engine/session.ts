@@ -9,7 +9,7 @@ import { loadDataset } from './data/load';
 import { fitStandardizer, applyStandardizer } from './data/standardize';
 import type { DifferentiableModel, Work } from './types';
 import type { SolverName } from './solvers/types';
-import type { ExplainResult, FitReport, GroupKind, GroupResult, GroupSpec, RowRef, SelfInfluenceResult } from './results';
+import type { ExplainResult, FitReport, ModelInfo, GroupKind, GroupResult, GroupSpec, RowRef, SelfInfluenceResult } from './results';
 import { LinearClassifier } from './models/linear';
 import { Objective } from './objective';
 import { fitNewton } from './fit';
@@ -42,6 +42,12 @@ export interface SessionOptions {
   solver?: SolverName | 'auto';
   /** 'auto': logistic for two classes, softmax otherwise. */
   model?: 'auto' | 'softmax' | 'logistic';
+  /** A TensorFlow.js Layers model (model.json) to explain instead of fitting a linear model. */
+  tfjsModel?: string;
+  /** TensorFlow.js backend for tfjs models (default: the fastest present). */
+  backend?: 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+  /** Curvature for tfjs models: the PSD Gauss-Newton matrix (default) or the exact Hessian (may be indefinite). */
+  curvature?: 'hessian' | 'gauss-newton';
 }
 
 export interface ExplainOptions { top?: number }
@@ -74,6 +80,7 @@ export class InfluenceSession implements InfluenceSessionApi {
     readonly ctx: InfluenceContext,
     readonly fit: FitReport,
     readonly timings: Record<string, number>,
+    readonly modelInfo: ModelInfo,
   ) {}
 
   /** Loads the two files, fits the model to ‖∇L‖ ≤ 1e-10 and prepares the inverse Hessian. */
@@ -89,7 +96,78 @@ export class InfluenceSession implements InfluenceSessionApi {
       test = applyStandardizer(test, stats);
     }
     timings.load = ms(t0);
+    if (opts.tfjsModel) return InfluenceSession.fromTfjs(opts, train, test, work, timings);
     return InfluenceSession.fromData(opts, train, test, work, timings);
+  }
+
+  /**
+   * A TensorFlow.js model from the workspace. A single Dense softmax/sigmoid layer is a linear classifier:
+   * it takes the exact float64 path (verified at the optimum of our objective, or refitted from its
+   * weights — the fit notes say which). Other models are explained at their loaded weights with HVPs by
+   * double backward; tfjs is loaded only here, so the linear CLI starts fast.
+   */
+  static async fromTfjs(opts: SessionOptions, train: Dataset, test: Dataset, work: Work = {}, timings: Record<string, number> = {}): Promise<InfluenceSession> {
+    const t0 = now();
+    work.progress?.(0.02, 'loading the TensorFlow.js model');
+    const { selectBackend } = await import('./neural/backend');
+    const { openNeuralModel } = await import('./neural/load');
+    const backend = (await selectBackend(opts.backend ?? 'auto')).backend;
+    const curvature = opts.curvature ?? 'gauss-newton';
+    const opened = await openNeuralModel(opts.tfjsModel!, train, { curvature });
+    timings.loadModel = ms(t0);
+    const l2 = opts.l2 ?? 1e-3;
+    const regularizeBias = opts.regularizeBias ?? true;
+    if (opened.linear) {
+      const lin = new LinearClassifier(opened.linearKind!, train.d, train.classes.length);
+      const obj = new Objective(lin, train, { l2, regularizeBias });
+      opened.model.dispose();
+      const given = obj.gradNorm(opened.theta);
+      const notes = [...opened.notes];
+      let theta = opened.theta;
+      let report: FitReport;
+      const t1 = now();
+      if (given <= 1e-8) {
+        report = { ...InfluenceSession.reportAt(obj, theta, 'loaded weights, verified at the optimum'), notes };
+        notes.push(`verified: the loaded weights are at the optimum of the mean-form objective (‖∇L‖ = ${given.toExponential(2)}, λ = ${l2})`);
+      } else {
+        const refit = fitNewton(obj, { theta0: theta, checkCancelled: work.checkCancelled });
+        theta = refit.theta;
+        notes.push(`refitted: the loaded weights had ‖∇L‖ = ${given.toExponential(2)} under λ = ${l2}; influence uses the model refitted from them (‖∇L‖ = ${refit.report.gradNorm.toExponential(2)})`);
+        report = { ...refit.report, notes };
+      }
+      timings.fit = ms(t1);
+      return InfluenceSession.assemble(opts, train, test, lin, obj, theta, report, work, timings, { kind: `tfjs → ${lin.kind}`, nParams: lin.nParams, source: 'tfjs', backend });
+    }
+    const obj = new Objective(opened.model, train, { l2, regularizeBias });
+    const report = { ...InfluenceSession.reportAt(obj, opened.theta, `loaded weights (not refitted), ${curvature} curvature`), notes: opened.notes };
+    if (report.gradNorm > 1e-6) report.notes = [...opened.notes, `the loaded weights are not an exact optimum (‖∇L‖ = ${report.gradNorm.toExponential(2)}): influence is a local approximation`];
+    // Exact Hessians of neural nets can be indefinite: CG needs the PSD Gauss-Newton matrix or LiSSA's damping.
+    const solver = opts.solver && opts.solver !== 'auto' ? opts.solver : curvature === 'hessian' ? 'lissa' : 'cg';
+    return InfluenceSession.assemble({ ...opts, solver }, train, test, opened.model, obj, opened.theta, report, work, timings, { kind: 'tfjs', nParams: opened.model.nParams, source: 'tfjs', backend, curvature });
+  }
+
+  private static reportAt(obj: Objective, theta: Float64Array, method: string): FitReport {
+    const probs = obj.model.predictProba(theta, obj.data, null);
+    const K = obj.model.nClasses;
+    let correct = 0;
+    for (let i = 0; i < obj.n; i++) {
+      let b = 0;
+      for (let c = 1; c < K; c++) if (probs[i * K + c] > probs[i * K + b]) b = c;
+      if (b === obj.data.y[i]) correct++;
+    }
+    const gradNorm = obj.gradNorm(theta);
+    return { gradNorm, iterations: 0, converged: gradNorm <= 1e-10, objective: obj.value(theta), trainAccuracy: correct / obj.n, method };
+  }
+
+  private static assemble(opts: Partial<SessionOptions>, train: Dataset, test: Dataset, model: DifferentiableModel, obj: Objective, theta: Float64Array, fit: FitReport, work: Work, timings: Record<string, number>, info: ModelInfo): InfluenceSession {
+    const t0 = now();
+    work.progress?.(0.7, 'preparing the inverse Hessian');
+    // Neural HVPs cost a forward+double-backward pass each: cap the iterations and report the residual.
+    const base = info.source === 'tfjs' && info.kind === 'tfjs' ? { tol: 1e-6, maxIter: 150 } : {};
+    const inv = inverseHessian(obj, theta, opts.solver ?? 'auto', { checkCancelled: work.checkCancelled, ...base });
+    timings.factor = ms(t0);
+    const ctx: InfluenceContext = { obj, theta, inv, regShare: obj.regShare(theta) };
+    return new InfluenceSession({ trainFile: train.file, testFile: test.file, ...opts }, train, test, model, ctx, fit, timings, info);
   }
 
   /** Same as open() for data already in memory (tests, the worker with a parsed buffer). */
@@ -101,19 +179,19 @@ export class InfluenceSession implements InfluenceSessionApi {
     const l2 = opts.l2 ?? 1e-3;
     if (!(l2 >= 0) || !Number.isFinite(l2)) throw new InputError(`--l2 must be a non-negative number, got ${l2}`);
     const obj = new Objective(model, train, { l2, regularizeBias: opts.regularizeBias ?? true });
-    let t0 = now();
+    const t0 = now();
     work.progress?.(0.05, 'fitting the model');
     const fitted = fitNewton(obj, { checkCancelled: work.checkCancelled, progress: (f, m) => work.progress?.(0.05 + 0.6 * f, m) });
     timings.fit = ms(t0);
-    t0 = now();
-    work.progress?.(0.7, 'preparing the inverse Hessian');
-    const inv = inverseHessian(obj, fitted.theta, opts.solver ?? 'auto', { checkCancelled: work.checkCancelled });
-    timings.factor = ms(t0);
-    const ctx: InfluenceContext = { obj, theta: fitted.theta, inv, regShare: obj.regShare(fitted.theta) };
-    return new InfluenceSession({ trainFile: train.file, testFile: test.file, ...opts }, train, test, model, ctx, fitted.report, timings);
+    return InfluenceSession.assemble(opts, train, test, model, obj, fitted.theta, fitted.report, work, timings, { kind, nParams: model.nParams, source: 'fitted' });
   }
 
   get theta(): Float64Array { return this.ctx.theta; }
+
+  /** Releases tensors held by a TensorFlow.js model (a no-op for linear models). */
+  dispose(): void {
+    (this.model as { dispose?: () => void }).dispose?.();
+  }
 
   private checkTestIndex(t: number): void {
     if (!Number.isInteger(t) || t < 0 || t >= this.test.n) {
@@ -176,6 +254,7 @@ export class InfluenceSession implements InfluenceSessionApi {
       helpful: helpful.map((i) => this.rowRef(i, scores[i])),
       fit: this.fit,
       solve: dir.report,
+      model: this.modelInfo,
       timings,
     };
   }

@@ -3,7 +3,7 @@ import { SESSION_FLAGS, emit, openSession, stderrWork } from '../common';
 import { fmt, table } from '../format';
 import type { RowRef } from '../../engine/results';
 
-export const usage = 'explain --train F --test F --test-index I [--label COL] [--l2 λ] [--standardize] [--no-bias-reg] [--solver exact|cg|lissa] [--top K] [--json]';
+export const usage = 'explain --train F --test F --test-index I [--label COL] [--l2 λ] [--standardize] [--no-bias-reg] [--solver exact|cg|lissa] [--top K] [--tfjs-model model.json [--backend auto|wasm|cpu|tensorflow|tensorflow-gpu] [--curvature gauss-newton|hessian]] [--json]';
 
 export async function run(args: ParsedArgs): Promise<void> {
   const f = new Flags(args, [...SESSION_FLAGS, 'test-index', 'top']);
@@ -15,6 +15,7 @@ export async function run(args: ParsedArgs): Promise<void> {
     const rows = (title: string, refs: RowRef[]) => `${title}\n` + table(['row', 'removal effect', 'label', 'where'], refs.map((r) => [r.index, fmt(r.score, 6), r.label, `${r.file}:${r.line}`]));
     return [
       `test row ${res.testIndex} (${res.testFile}:${res.testLine}): label ${res.label}, predicted ${res.predicted}, test loss ${fmt(res.testLoss)}`,
+      `model: ${res.model?.kind} (${res.model?.nParams} parameters${res.model?.backend ? `, backend ${res.model.backend}` : ''})${res.fit.notes?.length ? '\n  ' + res.fit.notes.join('\n  ') : ''}`,
       `fit: ‖∇L‖ = ${res.fit.gradNorm.toExponential(2)} after ${res.fit.iterations} Newton steps; solver ${res.solve.solver} (${res.solve.iterations} it, residual ${res.solve.relResidual.toExponential(1)})`,
       '',
       rows('Most harmful rows (removing them lowers the test loss):', res.harmful),
