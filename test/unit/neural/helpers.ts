@@ -3,22 +3,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Dataset } from '../../../src/engine/data/dataset';
 
-/** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom, gaussian } from '../../../src/engine/random';
 
-export function gauss(r: () => number): number {
-  const u = Math.max(r(), 1e-12), v = r();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-}
+/** The engine's seeded PRNG and normal draws, so tests are reproducible. */
+export const rng = seededRandom;
+export const gauss = gaussian;
 
 export function randVec(n: number, seed: number, scale = 1): Float64Array {
   const r = rng(seed);
