@@ -310,14 +310,20 @@ export class InfluenceSession implements InfluenceSessionApi {
     const n = this.train.n;
     const k = opts.neighbourhood ?? Math.max(5, Math.round(0.01 * n));
     const specs: GroupSpec[] = [...sameClassGroups(this.train), ...featureClusterGroups(this.train, opts.clusters ?? 12)];
-    const self = this.selfInfluence(opts.outliers ?? Math.max(5, Math.round(0.01 * n)), work);
+    const nOut = opts.outliers ?? Math.max(5, Math.round(0.01 * n));
+    // Self-influence needs one H⁻¹ solve per training row: cheap with the exact factor, minutes with CG.
+    // Without the factor the highest training losses stand in for it (the classic mislabelling proxy).
+    const exact = this.ctx.inv.name === 'exact';
+    const outliers = exact
+      ? this.selfInfluence(nOut, work).top.map((r) => r.index)
+      : (() => { const ls = this.model.losses(this.theta, this.train, null); return Array.from(ls.keys()).sort((a, b) => ls[b] - ls[a] || a - b).slice(0, nOut); })();
     let anchors: number[];
     if (t !== null) {
       const scores = firstOrderScores(this.ctx, this.direction(t, work).s);
       anchors = extremes(scores, 5).harmful;
-    } else anchors = self.top.slice(0, 5).map((r) => r.index);
+    } else anchors = outliers.slice(0, 5);
     specs.push(...coherentGroups(this.train, k, anchors.length, 0, anchors));
-    specs.push({ name: `self-influence outliers (top ${self.top.length})`, kind: 'self-influence', members: self.top.map((r) => r.index).sort((a, b) => a - b) });
+    specs.push({ name: exact ? `self-influence outliers (top ${nOut})` : `highest training loss (top ${nOut})`, kind: 'self-influence', members: [...outliers].sort((a, b) => a - b) });
     return specs.filter((g) => g.members.length / n <= 0.5);
   }
 

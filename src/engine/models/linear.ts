@@ -233,24 +233,35 @@ export class LinearClassifier implements DifferentiableModel {
     const tri = (s * (s + 1)) / 2;
     const nBlocks = (K * (K + 1)) / 2;
     const packed = new Float64Array(nBlocks * tri);
-    const outer = new Float64Array(tri);
+    // Packed position of (j, l), j ≤ l, in a row-major upper triangle of size s.
+    const rowStart = new Int32Array(s);
+    for (let j = 0, q = 0; j < s; j++) { rowStart[j] = q - j; q += s - j; }
+    const outerVal = new Float64Array(tri);
+    const outerPos = new Int32Array(tri);
+    const { ptr, idx, val } = sparseRows(data);
+    const nzIdx = new Int32Array(s), nzVal = new Float64Array(s);
     const m = rows ? rows.length : data.n;
     const z = new Float64Array(K);
-    const xt = new Float64Array(s);
     for (let t = 0; t < m; t++) {
       const i = rows ? rows[t] : t;
       this.logits(theta, data, i, z);
       this.link(z, data.y[i]);
-      xt.set(data.X.subarray(i * d, (i + 1) * d)); xt[d] = 1;
-      let q = 0;
-      for (let j = 0; j < s; j++) { const xj = xt[j]; for (let l = j; l < s; l++) outer[q++] = xj * xt[l]; }
+      // The row's outer product over its non-zeros only (x̃ = [x, 1]).
+      let nz = 0;
+      for (let p = ptr[i]; p < ptr[i + 1]; p++) { nzIdx[nz] = idx[p]; nzVal[nz++] = val[p]; }
+      nzIdx[nz] = d; nzVal[nz++] = 1;
+      let cnt = 0;
+      for (let u = 0; u < nz; u++) {
+        const j = nzIdx[u], xj = nzVal[u], base = rowStart[j];
+        for (let v = u; v < nz; v++) { outerPos[cnt] = base + nzIdx[v]; outerVal[cnt++] = xj * nzVal[v]; }
+      }
       let blk = 0;
       for (let a = 0; a < K; a++) {
         for (let b = a; b < K; b++, blk++) {
           const w = this.kind === 'logistic' ? z[0] * (1 - z[0]) : (a === b ? z[a] : 0) - z[a] * z[b];
           if (w === 0) continue;
           const off = blk * tri;
-          for (let r = 0; r < tri; r++) packed[off + r] += w * outer[r];
+          for (let r = 0; r < cnt; r++) packed[off + outerPos[r]] += w * outerVal[r];
         }
       }
     }
