@@ -30,7 +30,6 @@ import { basuCoefficients, groupGradient, groupHvp } from '../influence/group';
 import type { Direction, SelectMethod } from '../results';
 import type { Work } from '../types';
 import { dot } from '../linalg/vector';
-import { solveMany } from './multiSolve';
 
 export interface SelectOptions extends Work {
   /** Candidates = candidateFactor·k top rows by σa (default 4). */
@@ -143,7 +142,7 @@ export function selectGroup(ctx: InfluenceContext, s: Float64Array, k: number, d
     for (let j = 0; j < p; j++) Hs[q * p + j] = hv[j] + l2 * mask[j] * s[j];
   }
   opts.progress?.(0.1, `solving for ${C} candidates`);
-  const V = solveMany(ctx, Graw, C, opts.solveTol ?? 1e-6, opts.checkCancelled);
+  const V = ctx.inv.solveMany(new Float64Array(Graw), C, { tol: opts.solveTol ?? 1e-6, checkCancelled: opts.checkCancelled });
   opts.progress?.(0.6, `optimising (${method})`);
   const rowDot = (A: Float64Array, q: number, B: Float64Array, r: number) => { let t = 0; const x = q * p, y = r * p; for (let j = 0; j < p; j++) t += A[x + j] * B[y + j]; return t; };
   const inv2 = c2 / (n * n);

@@ -35,12 +35,29 @@ export function inverseHessian(obj: Objective, theta: Float64Array, requested: S
         const bn = norm(b);
         return { x, report: { solver: 'exact', iterations: 1, relResidual: bn ? Math.sqrt(r) / bn : 0 } };
       },
+      solveMany: (rhs, count) => chol.solveBlocksInPlace(rhs, count),
     };
   }
   if (name === 'cg') {
     const M = obj.preconditioner(theta) ?? undefined;
-    return { name, solve: (b, o) => conjugateGradient(op, b, { ...base, preconditioner: M, ...o }) };
+    return withSolveMany(name, (b, o) => conjugateGradient(op, b, { ...base, preconditioner: M, ...o }));
   }
   const lamMax = estimateLambdaMax(op, obj.nParams);
-  return { name, solve: (b, o) => lissa(op, b, { tol: 1e-8, scale: 1.1 * lamMax, ...base, ...o }) };
+  return withSolveMany(name, (b, o) => lissa(op, b, { tol: 1e-8, scale: 1.1 * lamMax, ...base, ...o }));
+}
+
+/** An iterative InverseHessian: many right-hand sides are solved one at a time. */
+function withSolveMany(name: SolverName, solve: InverseHessian['solve']): InverseHessian {
+  return {
+    name,
+    solve,
+    solveMany(rhs, count, o) {
+      const p = rhs.length / count;
+      for (let q = 0; q < count; q++) {
+        o?.checkCancelled?.();
+        rhs.set(solve(rhs.subarray(q * p, (q + 1) * p), o).x, q * p);
+      }
+      return rhs;
+    },
+  };
 }

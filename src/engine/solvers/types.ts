@@ -25,4 +25,9 @@ export interface SolveOptions extends Work {
 export interface InverseHessian {
   readonly name: SolverName;
   solve(b: Float64Array, opts?: SolveOptions): { x: Float64Array; report: SolveReport };
+  /**
+   * H⁻¹ applied to `count` right-hand sides stored one after another (block q at q·p), in place.
+   * The exact solver does all of them in one sweep over its factor; iterative solvers solve each.
+   */
+  solveMany(rhs: Float64Array, count: number, opts?: SolveOptions): Float64Array;
 }
