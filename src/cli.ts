@@ -44,6 +44,8 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  // `influence-lens … | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); else throw e; });
   main(process.argv.slice(2)).then((code) => {
     // The benchmark reads the process's own peak memory (Node cannot see a child's rusage).
     if (process.env.BENCH_REPORT_RSS) process.stderr.write(`peak-rss-kb:${process.resourceUsage().maxRSS}\n`);

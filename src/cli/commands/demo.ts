@@ -37,6 +37,11 @@ export async function run(args: ParsedArgs): Promise<void> {
   if (t === session.test.n) t = 0;
   const top = f.int('top', 5)!;
   const res = session.explain(t, { top });
+  if (mlp) {
+    // Each neural iHVP is a capped CG run over double-backward products: rows only, no group sweep.
+    emitRows(f.has('json'), res, log);
+    return;
+  }
   const specs = session.candidateGroups(t);
   const groups = session.groups(t, specs).sort((a, b) => (a.secondOrder ?? a.firstOrder) - (b.secondOrder ?? b.firstOrder));
   const best = groups.slice(0, 6);
@@ -46,12 +51,18 @@ export async function run(args: ParsedArgs): Promise<void> {
     process.stdout.write(JSON.stringify({ explain: { ...res, scores: undefined }, groups: best.map(({ members: _m, ...g }) => g) }) + '\n');
     return;
   }
-  log(`\nExplaining misclassified test row ${t} (${res.testFile}:${res.testLine}): label ${res.label}, predicted ${res.predicted}, test loss ${fmt(res.testLoss)}`);
+  emitRows(false, res, log);
+  log(`\nMost harmful groups of ${specs.length} candidates, by second-order group influence, with actual retraining:`);
+  log(table(['group', 'size', 'first order', 'second order', 'newton', 'retrained'], best.map((g) => [g.name, g.size, fmt(g.firstOrder), fmt(g.secondOrder), fmt(g.newton), fmt(g.retrain)])));
+  log(`\ntimings (ms): ${Object.entries(res.timings).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+}
+
+function emitRows(json: boolean, res: ReturnType<InfluenceSession['explain']>, log: (s: string) => void): void {
+  if (json) { process.stdout.write(JSON.stringify({ explain: { ...res, scores: undefined } }) + '\n'); return; }
+  log(`\nExplaining misclassified test row ${res.testIndex} (${res.testFile}:${res.testLine}): label ${res.label}, predicted ${res.predicted}, test loss ${fmt(res.testLoss)}`);
+  log(`solver ${res.solve.solver}: ${res.solve.iterations} iterations, residual ${res.solve.relResidual.toExponential(1)}`);
   log('\nMost harmful training rows (removal lowers the test loss):');
   log(table(['row', 'removal effect', 'label', 'where'], res.harmful.map((r) => [r.index, fmt(r.score, 6), r.label, `${path.relative(process.cwd(), r.file)}:${r.line}`])));
   log('\nMost helpful training rows (removal raises the test loss):');
   log(table(['row', 'removal effect', 'label', 'where'], res.helpful.map((r) => [r.index, fmt(r.score, 6), r.label, `${path.relative(process.cwd(), r.file)}:${r.line}`])));
-  log(`\nMost harmful groups of ${specs.length} candidates, by second-order group influence, with actual retraining:`);
-  log(table(['group', 'size', 'first order', 'second order', 'newton', 'retrained'], best.map((g) => [g.name, g.size, fmt(g.firstOrder), fmt(g.secondOrder), fmt(g.newton), fmt(g.retrain)])));
-  log(`\ntimings (ms): ${Object.entries(res.timings).map(([k, v]) => `${k} ${v}`).join(', ')}`);
 }
