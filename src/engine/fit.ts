@@ -18,9 +18,19 @@ export interface FitOptions extends Work {
   theta0?: Float64Array;
   /** Fixed preconditioner (e.g. H(θ*)⁻¹ when retraining nearby); default: the objective's own, refreshed per step. */
   preconditioner?: LinearOperator;
+  /** Rebuild the objective's own preconditioner every this many Newton steps (default 3). */
+  refreshEvery?: number;
 }
 
 export interface FitResult { theta: Float64Array; report: FitReport }
+
+/**
+ * When to rebuild the curvature-weighted preconditioner: at the start, then every `every` Newton steps
+ * (curvature weights move most while the model becomes confident; a rebuild costs one (d+1)³/3 factorisation).
+ */
+function refreshDue(it: number, last: number, _gn: number, every: number): boolean {
+  return last < 0 || it - last >= every;
+}
 
 export function fitNewton(obj: Objective, opts: FitOptions = {}): FitResult {
   const p = obj.nParams;
@@ -38,7 +48,7 @@ export function fitNewton(obj: Objective, opts: FitOptions = {}): FitResult {
   while (gn > gradTol && it < maxNewton) {
     opts.checkCancelled?.();
     // Refresh the preconditioner when curvature has changed a lot (early iterations); it is cheap for small d.
-    if (!opts.preconditioner && (lastPrecondAt < 0 || it - lastPrecondAt >= 3 || gn > 1e-3)) {
+    if (!opts.preconditioner && refreshDue(it, lastPrecondAt, gn, opts.refreshEvery ?? 3)) {
       M = obj.preconditioner(theta) ?? undefined;
       lastPrecondAt = it;
     }
