@@ -108,7 +108,7 @@ export class Objective {
   }
 
   /**
-   * A cheap approximate inverse Hessian for preconditioned CG: (Ḡ_w + λ̄I)⁻¹ applied per output block,
+   * A cheap approximate inverse Hessian for preconditioned CG: (Ḡ_w + λ̄I)⁻¹ applied to every output,
    * where Ḡ_w is the curvature-weighted feature Gram matrix. Null when the model has no such structure.
    */
   preconditioner(theta: Float64Array): LinearOperator | null {
@@ -126,10 +126,10 @@ export class Objective {
     const floor = Math.max(this.l2 * meanMask, 1e-10 * (G[s * s - 1] + 1));
     for (let j = 0; j < s; j++) G[j * s + j] += floor;
     const chol = Cholesky.factor(G, s);
-    // Parameters are laid out per output block of size d+1: one multi-right-hand-side solve.
+    // Feature-major parameters form a (d+1)×nOut matrix: one solve with nOut interleaved right-hand sides.
     return (v, out) => {
       out.set(v);
-      chol.solveBlocksInPlace(out, model.nOut);
+      chol.solveInterleavedInPlace(out, model.nOut);
     };
   }
 

@@ -121,9 +121,10 @@ export class InfluenceSession implements InfluenceSessionApi {
       const lin = new LinearClassifier(opened.linearKind!, train.d, train.classes.length);
       const obj = new Objective(lin, train, { l2, regularizeBias });
       opened.model.dispose();
-      const given = obj.gradNorm(opened.theta);
+      // tfjs stores a Dense kernel per output neuron (θ[o(d+1) + j]); the linear engine is feature-major.
+      let theta = outputToFeatureMajor(opened.theta, lin.nOut, train.d + 1);
+      const given = obj.gradNorm(theta);
       const notes = [...opened.notes];
-      let theta = opened.theta;
       let report: FitReport;
       const t1 = now();
       if (given <= 1e-8) {
@@ -348,4 +349,11 @@ export class InfluenceSession implements InfluenceSessionApi {
     if (opts.retrain) { t0 = now(); res.retrain = this.retrainEffect(t, sel.members, work); timings.retrain = ms(t0); }
     return res;
   }
+}
+
+/** θ[o·s + j] (one block per output) → θ[j·nOut + o] (feature-major, the LinearClassifier layout). */
+function outputToFeatureMajor(theta: Float64Array, nOut: number, s: number): Float64Array {
+  const out = new Float64Array(theta.length);
+  for (let o = 0; o < nOut; o++) for (let j = 0; j < s; j++) out[j * nOut + o] = theta[o * s + j];
+  return out;
 }

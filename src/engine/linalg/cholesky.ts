@@ -67,4 +67,19 @@ export class Cholesky {
     }
     return x;
   }
+
+  /**
+   * Solves A X = B in place for `count` right-hand sides interleaved row by row (entry (i, o) at
+   * i·count + o), i.e. B is n×count row-major: the layout of a feature-major parameter vector.
+   * Transposes into blocks first: the blocked sweep's contiguous dot products are faster than
+   * interleaved updates, and the transposes cost only 2·n·count moves.
+   */
+  solveInterleavedInPlace(x: Float64Array, count: number): Float64Array {
+    const n = this.n;
+    const blocks = new Float64Array(n * count);
+    for (let i = 0; i < n; i++) for (let o = 0; o < count; o++) blocks[o * n + i] = x[i * count + o];
+    this.solveBlocksInPlace(blocks, count);
+    for (let i = 0; i < n; i++) for (let o = 0; o < count; o++) x[i * count + o] = blocks[o * n + i];
+    return x;
+  }
 }

@@ -5,8 +5,8 @@
  * trainable weights, in model order, for each output neuron / channel o (the last axis of its kernel):
  *   [ kernel entries feeding o (the kernel's other axes in row-major order), bias_o ]   (Dense, Conv2D)
  *   [ gamma_o, beta_o ]                                                                  (BatchNormalization)
- * So a Dense(d→C) softmax layer has θ[o*(d+1) + j] = W[j][o], θ[o*(d+1) + d] = b[o], exactly the
- * LinearClassifier layout, and "a neuron's whole row" (GIF selection) is one contiguous slice of θ.
+ * So a Dense(d→C) softmax layer has θ[o*(d+1) + j] = W[j][o], θ[o*(d+1) + d] = b[o] (the linear engine is
+ * feature-major and transposes it), and "a neuron's whole row" (GIF selection) is one contiguous slice of θ.
  */
 export type Activation = 'linear' | 'relu' | 'tanh' | 'sigmoid' | 'softmax' | 'softplus';
 

@@ -399,7 +399,7 @@ export async function openNeuralModel(modelJsonPath: string, train: Dataset, opt
     const linear = !!dense && othersTrivial && (arch.output === 'logits' ? dense.activation === 'linear' : arch.linkLayer === arch.layers.indexOf(dense));
     const linearOk = linear && !!dense && dense.useBias;
     const model = new TfModel(arch, opts);
-    if (linearOk) notes.push('single Dense layer: a linear classifier; θ uses the LinearClassifier layout θ[o·(d+1) + j], bias at j = d');
+    if (linearOk) notes.push('single Dense layer: a linear classifier (θ here is per output neuron, θ[o·(d+1) + j]; the linear engine transposes it to its feature-major layout)');
     else if (linear) notes.push('single Dense layer without bias: not mapped to the linear path');
     notes.push(`${arch.nParams} parameters in ${arch.paramLayers.length} weighted layer(s): ${arch.paramLayers.map((p) => `${p.layerName} (${p.size})`).join(', ')}`);
     return { model, theta: values, linear: linearOk, linearKind: linearOk ? (arch.output === 'sigmoid1' ? 'logistic' : 'softmax') : undefined, notes };

@@ -72,7 +72,8 @@ test('softmax Hessian matches its closed form (diag π − ππᵀ) ⊗ x̃x̃�
   const p = model.nParams;
   for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) for (let j = 0; j < 4; j++) for (let l = 0; l < 4; l++) {
     const expected = ((a === b ? pi[a] : 0) - pi[a] * pi[b]) * xt[j] * xt[l];
-    assert.ok(Math.abs(H[(a * 4 + j) * p + b * 4 + l] - expected) < 1e-14);
+    // feature-major: parameter (feature j, class a) at j*3 + a
+    assert.ok(Math.abs(H[(j * 3 + a) * p + l * 3 + b] - expected) < 1e-14);
   }
 });
 
