@@ -102,6 +102,8 @@ export interface GroupsParams extends WithProgress {
   retrain?: boolean;
   /** Keep the best `limit` groups by second-order effect (most negative = most harmful first). */
   limit?: number;
+  /** When set, each group is announced by a `groupEstimated` notification as soon as it is estimated. */
+  streamId?: string;
 }
 
 export interface GroupsResponse {
@@ -158,6 +160,7 @@ export type ParamsOf<M extends WorkerMethod> = WorkerRequests[M][0];
 export type ResultOf<M extends WorkerMethod> = WorkerRequests[M][1];
 
 export interface ProgressParams { token: string; fraction: number; message: string }
+export interface GroupEstimatedParams { streamId: string; index: number; total: number; group: GroupResult }
 export interface GroupRetrainedParams { streamId: string; name: string; retrain: number }
 export interface BackendParams { backend: string; tried: string[] }
 export interface LogParams { level: 'info' | 'warn' | 'error'; message: string }
@@ -165,6 +168,7 @@ export interface LogParams { level: 'info' | 'warn' | 'error'; message: string }
 /** Notifications the worker sends to the extension: method → params. */
 export interface WorkerNotifications {
   'influence/progress': ProgressParams;
+  'influence/groupEstimated': GroupEstimatedParams;
   'influence/groupRetrained': GroupRetrainedParams;
   'influence/backend': BackendParams;
   'influence/log': LogParams;
@@ -198,7 +202,13 @@ export interface SweepView {
 /** extension → webview */
 export type ToWebview =
   | { type: 'explain'; view: ExplainView }
-  | { type: 'groups'; testIndex: number; groups: GroupResult[] }
+  | {
+    type: 'groups'; testIndex: number; groups: GroupResult[];
+    /** Still estimating: `done` of `total` candidates so far. */
+    partial?: { done: number; total: number };
+    /** Groups whose actual retrained effect is being computed (arrives as `groupRetrained`). */
+    pendingRetrain?: string[];
+  }
   | { type: 'groupRetrained'; testIndex: number; name: string; retrain: number }
   | { type: 'optimizerResult'; testIndex: number; result: SelectResult }
   | { type: 'optimizerVerified'; testIndex: number; retrain: number }

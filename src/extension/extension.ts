@@ -33,8 +33,8 @@ export interface InfluenceLensApi {
   readonly lastAllGroups: GroupResult[] | undefined;
   readonly lastSweep: SweepResult | undefined;
   readonly lastOptimizer: SelectResult | undefined;
-  /** Resolves when the background "actual retrained effect" pass of the last explain has finished. */
-  readonly retrainDone: Promise<void>;
+  /** Resolves when the background group estimates and "actual retrained effect" pass of the last explain end. */
+  readonly groupsDone: Promise<void>;
   readonly statusText: string;
   readonly config: LoadedConfig | undefined;
   /** Explain test row `testIndex` without an editor (tests, demos). */
@@ -77,8 +77,8 @@ class Controller implements vscode.Disposable {
   private readonly sweepPanel: Panel;
   private readonly disposables: vscode.Disposable[] = [];
   private opened: { key: string; result: OpenResult; config: LoadedConfig } | undefined;
-  private retrainCancel: vscode.CancellationTokenSource | undefined;
-  private retrainPromise: Promise<void> = Promise.resolve();
+  private background: vscode.CancellationTokenSource | undefined;
+  private groupsPromise: Promise<void> = Promise.resolve();
   lastExplain: ExplainResult | undefined;
   lastGroups: GroupResult[] | undefined;
   lastAllGroups: GroupResult[] | undefined;
@@ -141,7 +141,7 @@ class Controller implements vscode.Disposable {
     const self = this;
     return {
       worker: {
-        request: (m, p) => self.worker.request(m, p),
+        request: (m, p) => { self.cancelBackground(); return self.worker.request(m, p); },
         restart: () => self.restartWorker(),
         get state() { return self.worker.state; },
         get backend() { return self.worker.backend; },
@@ -153,7 +153,7 @@ class Controller implements vscode.Disposable {
       get lastAllGroups() { return self.lastAllGroups; },
       get lastSweep() { return self.lastSweep; },
       get lastOptimizer() { return self.lastOptimizer; },
-      get retrainDone() { return self.retrainPromise; },
+      get groupsDone() { return self.groupsPromise; },
       get statusText() { return self.status.text; },
       get config() { return self.configs.current; },
       explainTestRow: (i) => self.explain(i),
@@ -163,13 +163,13 @@ class Controller implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.retrainCancel?.cancel();
+    this.cancelBackground();
     for (const d of this.disposables) d.dispose();
     void this.worker.dispose();
   }
 
   async shutdown(): Promise<void> {
-    this.retrainCancel?.cancel();
+    this.cancelBackground();
     await this.worker.dispose();
   }
 
@@ -230,7 +230,7 @@ class Controller implements vscode.Disposable {
   }
 
   private async restartWorker(): Promise<void> {
-    this.retrainCancel?.cancel();
+    this.cancelBackground();
     const s = settings();
     this.worker.configure({ execArgv: s.execArgv, backend: s.backend });
     await this.worker.restart();
@@ -288,7 +288,7 @@ class Controller implements vscode.Disposable {
     const s = await this.session();
     if (!s) return undefined;
     if (!Number.isInteger(testIndex) || testIndex < 0 || testIndex >= s.result.nTest) throw new Error(`test row ${testIndex} does not exist (0..${s.result.nTest - 1})`);
-    this.retrainCancel?.cancel();
+    this.cancelBackground();
     const imageShape = s.config.config.imageShape;
     const res = await this.progress(`Influence Lens: explaining test row ${testIndex}`, (token, onProgress) =>
       this.worker.request('influence/explain', { testIndex, top: settings().topRows, withFeatures: !!imageShape }, { token, onProgress }));
@@ -304,29 +304,81 @@ class Controller implements vscode.Disposable {
       },
     });
     const label = `Test row ${testIndex} (label ${e.label}, predicted ${e.predicted})`;
-    this.tree.setSample(label, undefined, 'computing…');
-    // Group estimates, then their actual retrained effect, progressively.
+    this.tree.setSample(label, undefined, 'estimating…');
+    // Group estimates stream in, then their actual retrained effect: in the background, so the command
+    // returns with the explanation; any new foreground request cancels this background work.
+    this.groupsPromise = this.sampleGroups(testIndex, label);
+    return e;
+  }
+
+  /** Cancel background group estimation / retraining (foreground requests take the worker). */
+  private cancelBackground(): void {
+    this.background?.cancel();
+    this.background = undefined;
+  }
+
+  /** Progress notification whose Cancel and `cancelBackground()` both stop the request. */
+  private backgroundProgress<T>(title: string, fn: (token: CancelToken, onProgress: (f: number, m: string) => void) => Promise<T>): Promise<T> {
+    const cts = new vscode.CancellationTokenSource();
+    this.background = cts;
+    return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+      const both: CancelToken = {
+        get isCancellationRequested() { return token.isCancellationRequested || cts.token.isCancellationRequested; },
+        onCancellationRequested: (l) => {
+          const a = token.onCancellationRequested(l), b = cts.token.onCancellationRequested(l);
+          return { dispose: () => { a.dispose(); b.dispose(); } };
+        },
+      };
+      let last = 0;
+      try {
+        return await fn(both, (f, message) => { progress.report({ increment: Math.max(0, f - last) * 100, message }); last = Math.max(last, f); });
+      } finally {
+        if (this.background === cts) this.background = undefined;
+        cts.dispose();
+      }
+    }));
+  }
+
+  private async sampleGroups(testIndex: number, label: string): Promise<void> {
+    const limit = settings().groupsShown;
+    const streamId = `groups-${testIndex}-${Date.now()}`;
+    const effect = (g: GroupResult) => g.secondOrder ?? g.firstOrder;
+    const partial: GroupResult[] = [];
+    const sub = this.worker.on('influence/groupEstimated', (p) => {
+      if (p.streamId !== streamId) return;
+      partial.push(p.group);
+      const sorted = [...partial].sort((a, b) => effect(a) - effect(b)).slice(0, limit);
+      this.lastGroups = sorted;
+      this.tree.setSample(label, sorted, `${p.index + 1}/${p.total} estimated`);
+      this.explainPanel.post({ type: 'groups', testIndex, groups: sorted, partial: { done: p.index + 1, total: p.total } });
+    });
     try {
-      const g = await this.progress(`Influence Lens: group influence for test row ${testIndex}`, (token, onProgress) =>
-        this.worker.request('influence/groups', { testIndex, limit: settings().groupsShown }, { token, onProgress }));
+      const g = await this.backgroundProgress(`Influence Lens: group influence for test row ${testIndex}`, (token, onProgress) =>
+        this.worker.request('influence/groups', { testIndex, limit, streamId }, { token, onProgress }));
       this.lastGroups = g.groups;
       this.tree.setSample(label, g.groups);
       this.explainPanel.post({ type: 'groups', testIndex, groups: g.groups });
-      this.retrainPromise = this.retrainTop(testIndex, g.groups);
+      sub.dispose();
+      await this.retrainTop(testIndex, g.groups);
     } catch (err) {
-      this.tree.setSample(label, undefined, 'failed');
-      this.fail(err);
+      if (err instanceof WorkerCancelledError) {
+        this.tree.setSample(label, this.lastGroups, 'stopped');
+        if (this.lastGroups) this.explainPanel.post({ type: 'groups', testIndex, groups: this.lastGroups });
+      } else {
+        this.tree.setSample(label, undefined, 'failed');
+        this.fail(err);
+      }
+    } finally {
+      sub.dispose();
     }
-    return e;
   }
 
   private async retrainTop(testIndex: number, groups: GroupResult[]): Promise<void> {
     const n = Math.min(settings().retrainTopGroups, groups.length);
     if (n <= 0) return;
-    const cts = new vscode.CancellationTokenSource();
-    this.retrainCancel = cts;
     const streamId = `retrain-${testIndex}-${Date.now()}`;
     const specs: GroupSpec[] = groups.slice(0, n).map((g) => ({ name: g.name, kind: g.kind, members: g.members }));
+    this.explainPanel.post({ type: 'groups', testIndex, groups, pendingRetrain: specs.map((g) => g.name) });
     const sub = this.worker.on('influence/groupRetrained', (p) => {
       if (p.streamId !== streamId) return;
       const g = this.lastGroups?.find((x) => x.name === p.name);
@@ -334,47 +386,43 @@ class Controller implements vscode.Disposable {
       this.explainPanel.post({ type: 'groupRetrained', testIndex, name: p.name, retrain: p.retrain });
     });
     try {
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Influence Lens: retraining without each of the top ${n} groups`, cancellable: true },
-        async (progress, token) => {
-          const both: CancelToken = {
-            get isCancellationRequested() { return token.isCancellationRequested || cts.token.isCancellationRequested; },
-            onCancellationRequested: (l) => {
-              const a = token.onCancellationRequested(l), b = cts.token.onCancellationRequested(l);
-              return { dispose: () => { a.dispose(); b.dispose(); } };
-            },
-          };
-          let last = 0;
-          await this.worker.request('influence/retrainGroups', { testIndex, groups: specs, streamId }, {
-            token: both, onProgress: (f, message) => { progress.report({ increment: Math.max(0, f - last) * 100, message }); last = Math.max(last, f); },
-          });
-        });
+      await this.backgroundProgress(`Influence Lens: retraining without each of the top ${n} groups`, (token, onProgress) =>
+        this.worker.request('influence/retrainGroups', { testIndex, groups: specs, streamId }, { token, onProgress }));
       if (this.lastGroups && this.lastExplain?.testIndex === testIndex) this.tree.setSample(this.tree.sample.label, this.lastGroups);
     } catch (e) {
       if (!(e instanceof WorkerCancelledError)) this.fail(e);
     } finally {
       sub.dispose();
-      cts.dispose();
-      if (this.retrainCancel === cts) this.retrainCancel = undefined;
     }
   }
 
   private async refreshGroups(): Promise<void> {
     const s = await this.session();
     if (!s) return;
-    this.retrainCancel?.cancel();
-    this.tree.setAll(undefined, 'computing…');
-    const all = await this.progress('Influence Lens: harmful groups for the whole test set', (token, onProgress) =>
-      this.worker.request('influence/groups', { testIndex: null, limit: settings().groupsShown }, { token, onProgress }));
-    this.lastAllGroups = all.groups;
-    this.tree.setAll(all.groups);
-    const e = this.lastExplain;
-    if (e) {
-      const g = await this.progress(`Influence Lens: group influence for test row ${e.testIndex}`, (token, onProgress) =>
-        this.worker.request('influence/groups', { testIndex: e.testIndex, limit: settings().groupsShown }, { token, onProgress }));
-      this.lastGroups = g.groups;
-      this.tree.setSample(this.tree.sample.label, g.groups);
-      this.explainPanel.post({ type: 'groups', testIndex: e.testIndex, groups: g.groups });
+    this.cancelBackground();
+    const limit = settings().groupsShown;
+    const streamId = `groups-all-${Date.now()}`;
+    const effect = (g: GroupResult) => g.secondOrder ?? g.firstOrder;
+    const partial: GroupResult[] = [];
+    this.tree.setAll(undefined, 'estimating…');
+    const sub = this.worker.on('influence/groupEstimated', (p) => {
+      if (p.streamId !== streamId) return;
+      partial.push(p.group);
+      this.tree.setAll([...partial].sort((a, b) => effect(a) - effect(b)).slice(0, limit), `${p.index + 1}/${p.total} estimated`);
+    });
+    try {
+      const all = await this.progress('Influence Lens: harmful groups for the whole test set', (token, onProgress) =>
+        this.worker.request('influence/groups', { testIndex: null, limit, streamId }, { token, onProgress }));
+      this.lastAllGroups = all.groups;
+      this.tree.setAll(all.groups);
+    } catch (e) {
+      this.tree.setAll(partial.length ? [...partial].sort((a, b) => effect(a) - effect(b)).slice(0, limit) : undefined, 'stopped');
+      throw e;
+    } finally {
+      sub.dispose();
     }
+    const e = this.lastExplain;
+    if (e) this.groupsPromise = this.sampleGroups(e.testIndex, this.tree.sample.label);
   }
 
   // ───────────── sweep ─────────────
@@ -382,7 +430,7 @@ class Controller implements vscode.Disposable {
   private async sweep(): Promise<SweepResult | undefined> {
     const s = await this.session();
     if (!s) return undefined;
-    this.retrainCancel?.cancel();
+    this.cancelBackground();
     const res = await this.progress('Influence Lens: class-removal sweep', (token, onProgress) =>
       this.worker.request('influence/sweep', { retrain: true }, { token, onProgress }));
     this.lastSweep = res;
@@ -438,7 +486,7 @@ class Controller implements vscode.Disposable {
   }
 
   private async runOptimizer(testIndex: number, k: number, direction: Direction): Promise<SelectResult | undefined> {
-    this.retrainCancel?.cancel();
+    this.cancelBackground();
     const res = await this.progress(`Influence Lens: choosing the ${k} most ${direction} rows (greedy)`, (token, onProgress) =>
       this.worker.request('influence/select', { testIndex, k, direction, method: 'greedy' }, { token, onProgress }));
     this.lastOptimizer = res;
@@ -447,7 +495,7 @@ class Controller implements vscode.Disposable {
   }
 
   private async verifyOptimizer(testIndex: number, members: number[]): Promise<number | undefined> {
-    this.retrainCancel?.cancel();
+    this.cancelBackground();
     const res = await this.progress('Influence Lens: retraining without the chosen rows', (token, onProgress) =>
       this.worker.request('influence/groups', { testIndex, groups: [{ name: 'selected', kind: 'selected', members }], retrain: true }, { token, onProgress }));
     const r = res.groups[0]?.retrain;

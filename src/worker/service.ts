@@ -12,7 +12,6 @@ import type {
   WorkerMethod, WorkerNotifications, WorkerStatus,
 } from '../protocol';
 import { engineOpen, type EngineSession, type OpenSession } from './engine';
-import { candidateGroups } from './candidates';
 
 /** What a handler can ask about its request: cancellation (polled by the engine). */
 export interface RequestToken { readonly isCancellationRequested: boolean }
@@ -34,7 +33,7 @@ export class WorkerService {
   private candidateCache = new Map<string, GroupSpec[]>();
   backend = 'unknown';
 
-  constructor(private readonly notify: Notify, private readonly open: () => OpenSession | null = engineOpen) {}
+  constructor(private readonly notify: Notify, private readonly open: () => OpenSession = engineOpen) {}
 
   work(token: RequestToken | undefined, progressToken: string | undefined): Work {
     let last = 0;
@@ -83,19 +82,15 @@ export class WorkerService {
     if (this.opening && key === this.openKey) return this.opening;
     if (!(this.session && key === this.openKey)) {
       const open = this.open();
-      if (!open) throw new Error('the influence engine is not available in this build (InfluenceSession missing)');
       if (p.modelType && p.modelType !== 'linear') {
-        work.progress?.(0, `model type '${p.modelType}'`);
+        throw new Error(`model type "${p.modelType}" is not supported by the worker yet; use {"type": "linear"}`);
       }
       const t0 = performance.now();
       this.openKey = key;
       this.session = null;
       this.selfCache = null;
       this.candidateCache.clear();
-      const opts = {
-        trainFile: p.trainFile, testFile: p.testFile, labelColumn: p.labelColumn, l2: p.l2,
-        ...(p.modelType && p.modelType !== 'linear' ? { modelType: p.modelType, modelPath: p.modelPath } : {}),
-      };
+      const opts = { trainFile: p.trainFile, testFile: p.testFile, labelColumn: p.labelColumn, l2: p.l2 };
       this.opening = open(opts, work).then((s) => {
         this.session = s;
         return this.describe(s, { open: performance.now() - t0 });
@@ -133,13 +128,7 @@ export class WorkerService {
     const key = String(testIndex);
     const hit = this.candidateCache.get(key);
     if (hit) return hit;
-    let specs: GroupSpec[];
-    if (typeof s.candidateGroups === 'function') {
-      specs = s.candidateGroups(testIndex, {}, work);
-    } else {
-      const self = this.selfInfluence({}, work);
-      specs = candidateGroups(s.train, s.test, testIndex, { selfScores: self.scores }, work);
-    }
+    const specs = s.candidateGroups(testIndex, {}, work);
     if (this.candidateCache.size > 16) this.candidateCache.clear();
     this.candidateCache.set(key, specs);
     return specs;
@@ -148,8 +137,22 @@ export class WorkerService {
   groups(p: GroupsParams, work: Work): GroupsResponse {
     const s = this.need();
     const specs = p.groups ?? this.candidates(s, p.testIndex, work);
-    const results = s.groups(p.testIndex, specs, { retrain: !!p.retrain }, work);
     const effect = (g: GroupResult) => g.secondOrder ?? g.firstOrder;
+    let results: GroupResult[];
+    if (p.streamId) {
+      // One group at a time, each announced as soon as it is estimated (estimates can take seconds per group).
+      results = [];
+      specs.forEach((spec, i) => {
+        work.checkCancelled?.();
+        work.progress?.(i / specs.length, `group ${i + 1}/${specs.length}: ${spec.name}`);
+        const [r] = s.groups(p.testIndex, [spec], { retrain: !!p.retrain }, { checkCancelled: work.checkCancelled });
+        results.push(r);
+        this.notify('influence/groupEstimated', { streamId: p.streamId!, index: i, total: specs.length, group: r });
+      });
+      work.progress?.(1, 'groups done');
+    } else {
+      results = s.groups(p.testIndex, specs, { retrain: !!p.retrain }, work);
+    }
     // Most harmful first: removal lowers the test loss most (most negative removal effect).
     results.sort((a, b) => effect(a) - effect(b));
     return { testIndex: p.testIndex, groups: p.limit ? results.slice(0, p.limit) : results };
@@ -173,13 +176,11 @@ export class WorkerService {
 
   async select(p: SelectParams, work: Work) {
     const s = this.need();
-    if (typeof s.select !== 'function') throw new Error('group selection is not available in this engine version yet');
     return s.select(p.testIndex, p.k, p.direction, p.method ?? 'greedy', { retrain: !!p.retrain }, work);
   }
 
   async sweep(p: SweepParams, work: Work) {
     const s = this.need();
-    if (typeof s.sweep !== 'function') throw new Error('the class-removal sweep is not available in this engine version yet');
     const { progressToken: _ignored, ...opts } = p;
     return s.sweep(opts, work);
   }

@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { WorkerCancelledError, WorkerClient, WorkerRequestError, type CancelToken } from '../../../src/extension/workerClient';
-import { engineOpen } from '../../../src/worker/engine';
 
 const WORKER = path.resolve(__dirname, '../../../src/worker/main.ts');
 
@@ -116,7 +115,7 @@ describe('worker over IPC', () => {
     } finally { await c.dispose(); }
   });
 
-  test('explain on a small generated CSV', { skip: engineOpen() ? false : 'engine InfluenceSession not landed yet' }, async () => {
+  test('explain, groups (streamed), retraining and restart on a small generated CSV', async () => {
     const { train, test: testFile } = writeData(dir);
     const c = client();
     try {
@@ -138,8 +137,13 @@ describe('worker over IPC', () => {
       const again = await c.request('influence/explain', { testIndex: 5 });
       assert.equal(again.result.testIndex, 5);
       // Candidate groups ranked most harmful first, then their actual retrained effect streamed one by one.
-      const g = await c.request('influence/groups', { testIndex: 4, limit: 6 });
+      const estimated: number[] = [];
+      const sub0 = c.on('influence/groupEstimated', (p) => { if (p.streamId === 's0') estimated.push(p.index); });
+      const g = await c.request('influence/groups', { testIndex: 4, limit: 6, streamId: 's0' });
+      sub0.dispose();
       assert.ok(g.groups.length > 0 && g.groups.length <= 6);
+      assert.ok(estimated.length >= g.groups.length, 'every candidate was announced while estimating');
+      assert.deepEqual(estimated, estimated.map((_, i) => i));
       const eff = g.groups.map((x) => x.secondOrder ?? x.firstOrder);
       assert.deepEqual(eff, [...eff].sort((a, b) => a - b));
       const streamed: string[] = [];
