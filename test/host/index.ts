@@ -14,7 +14,11 @@ export function run(): Promise<void> {
   }
   return new Promise((resolve, reject) => {
     try {
-      mocha.run((failures) => (failures ? reject(new Error(`${failures} extension-host test(s) failed`)) : resolve()));
+      const runner = mocha.run((failures) => (failures ? reject(new Error(`${failures} extension-host test(s) failed`)) : resolve()));
+      // Print each failure as it happens: if a later test hangs the host, the summary never comes.
+      runner.on('fail', (test, err: Error) => {
+        console.log(`      ✗ ${test.fullTitle()}: ${String(err?.stack ?? err).split('\n').slice(0, 6).join('\n        ')}`);
+      });
     } catch (e) {
       reject(e);
     }

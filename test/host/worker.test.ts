@@ -6,7 +6,7 @@ import {
   activate, asExplain, assertSameTop, cliExplain, sleep, waitFor, wsFile, type ExplainLike, type InfluenceLensApi,
 } from './helpers';
 
-const TEST_INDEX = Number(process.env.INFLUENCE_LENS_TEST_INDEX ?? 7);
+const TEST_INDEX = Number(process.env.INFLUENCE_LENS_TEST_INDEX ?? 3);
 const TOP = 10;
 
 interface WorkerStatus { open: boolean; backend: string; pid: number; memoryMB: number }
@@ -15,7 +15,8 @@ function alive(pid: number): boolean {
   try { process.kill(pid, 0); return true; } catch { return false; }
 }
 
-describe('worker: round trips through the API', () => {
+describe('worker: round trips through the API', function () {
+  this.timeout(300_000);
   let api: InfluenceLensApi;
   let cli: ExplainLike;
 
@@ -29,20 +30,44 @@ describe('worker: round trips through the API', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  it('Explain Prediction on the row under the cursor gives the CLI\'s top harmful rows', async () => {
+  it('Explain Prediction on the row under the cursor gives the CLI\'s top harmful rows', async function () {
+    this.timeout(600_000);
     const doc = await vscode.workspace.openTextDocument(wsFile('test.csv'));
     const editor = await vscode.window.showTextDocument(doc);
     const line = TEST_INDEX + 1; // 0-based editor line: header is line 0, row i is line i+1 (file line i+2)
     editor.selection = new vscode.Selection(line, 3, line, 3);
-    await vscode.commands.executeCommand('influenceLens.explainPrediction');
+    const t0 = Date.now();
+    const secs = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+    // The command resolves only after the group estimates, so do not wait for it to see the explanation.
+    let commandDone = false;
+    void Promise.resolve(vscode.commands.executeCommand('influenceLens.explainPrediction')).finally(() => { commandDone = true; });
     const got = await waitFor('api.lastExplain for the row under the cursor', () => {
       const e = asExplain(api.lastExplain);
-      return e && (e.testIndex === undefined || e.testIndex === TEST_INDEX) ? e : undefined;
-    }, 120_000);
-    assert.strictEqual(got.testIndex, TEST_INDEX, 'explained the wrong row');
+      return e && e.testIndex === TEST_INDEX ? e : undefined;
+    }, 240_000);
+    console.log(`      explanation after ${secs()}`);
     assert.strictEqual(String(got.predicted), String(cli.predicted));
     assert.strictEqual(String(got.label), String(cli.label));
     assertSameTop(got, cli, 5, 'command');
+    // Group estimates follow (the tree and the panel show them).
+    const lastGroups = () => (api as unknown as { lastGroups?: unknown[] }).lastGroups;
+    await waitFor('group estimates (api.lastGroups)', () => (lastGroups()?.length ?? 0) > 0, 300_000);
+    console.log(`      ${lastGroups()?.length} groups after ${secs()}; command settled: ${commandDone}`);
+  });
+
+  it('api.worker.restart() replaces a busy worker and reopens the session', async () => {
+    // The worker may be busy retraining: take its pid from the API when exposed, else ask it.
+    const before = (api.worker as unknown as { pid?: number }).pid
+      ?? ((await api.worker.request('influence/status', {})) as WorkerStatus).pid;
+    const t0 = Date.now();
+    await api.worker.restart(); // also cancels the background retraining started by the explanation
+    const after = await waitFor('a new worker after restart()', async () => {
+      const s = (await api.worker.request('influence/status', {})) as WorkerStatus;
+      return s.pid !== before && s;
+    }, 60_000);
+    await waitFor(`old worker ${before} to be gone`, () => !alive(before), 10_000);
+    assert.ok(alive(after.pid));
+    console.log(`      worker ${before} → ${after.pid} in ${((Date.now() - t0) / 1000).toFixed(1)} s (state ${JSON.stringify(api.worker.state)})`);
   });
 
   it('influence/explain answers like the CLI', async () => {
@@ -70,7 +95,7 @@ describe('worker: round trips through the API', () => {
     const auto = await waitFor('an automatic restart', async () => {
       const s = (await api.worker.request('influence/status', {})) as WorkerStatus;
       return s.pid !== before.pid && s;
-    }, 5_000).catch(() => undefined);
+    }, 30_000).catch(() => undefined);
     if (!auto) await vscode.commands.executeCommand('influenceLens.restartWorker');
     const after = await waitFor('a new worker answering influence/status', async () => {
       const s = (await api.worker.request('influence/status', {})) as WorkerStatus;
@@ -82,16 +107,5 @@ describe('worker: round trips through the API', () => {
     const res = await waitFor('influence/explain on the new worker', async () => asExplain(
       await api.worker.request('influence/explain', { testIndex: TEST_INDEX, top: TOP })), 120_000);
     assertSameTop(res, cli, 5, 'after restart');
-  });
-
-  it('api.worker.restart() replaces the worker process', async () => {
-    const before = (await api.worker.request('influence/status', {})) as WorkerStatus;
-    await api.worker.restart();
-    const after = await waitFor('a new worker after restart()', async () => {
-      const s = (await api.worker.request('influence/status', {})) as WorkerStatus;
-      return s.pid !== before.pid && s;
-    }, 60_000);
-    await waitFor(`old worker ${before.pid} to be gone`, () => !alive(before.pid), 10_000);
-    assert.ok(alive(after.pid));
   });
 });
