@@ -127,6 +127,7 @@ class Controller implements vscode.Disposable {
       cmd('influenceLens.setup', () => this.setup()),
       cmd('influenceLens.openTrainingRow', (index: number) => this.jump('train', index)),
       cmd('influenceLens.showLog', () => this.log.show()),
+      cmd('influenceLens.stopBackground', () => this.cancelBackground()),
       this.configs.onDidChange(() => { this.opened = undefined; }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('influenceLens.backend') || e.affectsConfiguration('influenceLens.worker')) {
@@ -317,21 +318,16 @@ class Controller implements vscode.Disposable {
     this.background = undefined;
   }
 
-  /** Progress notification whose Cancel and `cancelBackground()` both stop the request. */
+  /**
+   * Background progress in the status bar (a notification toast would cover the panel the user is
+   * working in). Stopped by `cancelBackground()`: any foreground request, or Stop Background Work.
+   */
   private backgroundProgress<T>(title: string, fn: (token: CancelToken, onProgress: (f: number, m: string) => void) => Promise<T>): Promise<T> {
     const cts = new vscode.CancellationTokenSource();
     this.background = cts;
-    return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-      const both: CancelToken = {
-        get isCancellationRequested() { return token.isCancellationRequested || cts.token.isCancellationRequested; },
-        onCancellationRequested: (l) => {
-          const a = token.onCancellationRequested(l), b = cts.token.onCancellationRequested(l);
-          return { dispose: () => { a.dispose(); b.dispose(); } };
-        },
-      };
-      let last = 0;
+    return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title }, async (progress) => {
       try {
-        return await fn(both, (f, message) => { progress.report({ increment: Math.max(0, f - last) * 100, message }); last = Math.max(last, f); });
+        return await fn(cts.token, (f, message) => progress.report({ message: `${Math.round(f * 100)}% ${message}` }));
       } finally {
         if (this.background === cts) this.background = undefined;
         cts.dispose();
