@@ -17,22 +17,13 @@ import type { InfluenceContext } from '../src/engine/influence/context';
 import { testGradient } from '../src/engine/influence/context';
 import { coherentGroups, randomGroups } from '../src/engine/groups/generators';
 import type { SolverName } from '../src/engine/solvers/types';
+import { pearson, spearman, relativeError as relErr } from '../src/engine/stats';
 
 const root = path.resolve(__dirname, '..');
 const quick = process.argv.includes('--quick');
 const out = (s = '') => process.stdout.write(s + '\n');
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 const f3 = (x: number) => (Math.abs(x) >= 0.01 || x === 0 ? x.toFixed(3) : x.toExponential(2));
-
-function pearson(a: number[], b: number[]) {
-  const n = a.length, ma = a.reduce((s, x) => s + x, 0) / n, mb = b.reduce((s, x) => s + x, 0) / n;
-  let ab = 0, aa = 0, bb = 0;
-  for (let i = 0; i < n; i++) { ab += (a[i] - ma) * (b[i] - mb); aa += (a[i] - ma) ** 2; bb += (b[i] - mb) ** 2; }
-  return ab / Math.sqrt(aa * bb);
-}
-const rank = (a: number[]) => { const o = a.map((_, i) => i).sort((x, y) => a[x] - a[y]); const r = new Array(a.length); o.forEach((i, k) => { r[i] = k; }); return r; };
-const spearman = (a: number[], b: number[]) => pearson(rank(a), rank(b));
-const relErr = (e: number[], t: number[]) => e.reduce((s, x, i) => s + Math.abs(x - t[i]), 0) / t.reduce((s, x) => s + Math.abs(x), 0);
 
 /** Runs a command `reps` times; returns the median wall time and the peak RSS the process reported (BENCH_REPORT_RSS). */
 function timeProcess(cmd: string, args: string[], reps: number): { ms: number; rssMB: number; stdout: string } {

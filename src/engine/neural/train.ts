@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset';
 import type { DifferentiableModel, Work } from '../types';
 import type { Architecture } from './arch';
+import { seededRandom } from '../random';
 
 export interface AdamOptions extends Work {
   l2: number;
@@ -21,17 +22,6 @@ export interface AdamOptions extends Work {
   rows?: Int32Array | null;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Returns the trained θ (θ0 is not modified). */
 export function trainAdam(model: DifferentiableModel, data: Dataset, theta0: Float64Array, opts: AdamOptions): Float64Array {
   const rows = opts.rows ?? Int32Array.from({ length: data.n }, (_, i) => i);
@@ -39,7 +29,7 @@ export function trainAdam(model: DifferentiableModel, data: Dataset, theta0: Flo
   const bs = Math.min(opts.batchSize ?? 100, m);
   const lr0 = opts.lr ?? 1e-3, fin = opts.finalLrFactor ?? 0.05;
   const mask = model.regMask(opts.regularizeBias ?? true);
-  const rnd = mulberry32(opts.seed ?? 1);
+  const rnd = seededRandom(opts.seed ?? 1);
   const theta = new Float64Array(theta0);
   const p = theta.length;
   const m1 = new Float64Array(p), m2 = new Float64Array(p), g = new Float64Array(p);

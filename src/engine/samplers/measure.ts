@@ -43,30 +43,7 @@ export interface MeasureOptions extends Work {
   samplerOptions?: SamplerOptions;
 }
 
-export function rankCorrelation(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const rank = (x: ArrayLike<number>) => {
-    const idx = Array.from({ length: x.length }, (_, i) => i).sort((p, q) => x[p] - x[q]);
-    const r = new Float64Array(x.length);
-    for (let s = 0; s < idx.length;) {
-      let e = s;
-      while (e + 1 < idx.length && x[idx[e + 1]] === x[idx[s]]) e++;
-      for (let q = s; q <= e; q++) r[idx[q]] = (s + e) / 2;
-      s = e + 1;
-    }
-    return r;
-  };
-  return pearson(rank(a), rank(b));
-}
-
-export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  let ma = 0, mb = 0;
-  for (let i = 0; i < n; i++) { ma += a[i]; mb += b[i]; }
-  ma /= n; mb /= n;
-  let sab = 0, saa = 0, sbb = 0;
-  for (let i = 0; i < n; i++) { const x = a[i] - ma, y = b[i] - mb; sab += x * y; saa += x * x; sbb += y * y; }
-  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
-}
+import { pearson, spearman as rankCorrelation } from '../stats';
 
 /** Influence vectors with the full-data Hessian for each test gradient (exact Cholesky when small, else tight CG). */
 export function fullInfluence(ctx: InfluenceContext, testGrads: Float64Array[]): Float64Array[] {
