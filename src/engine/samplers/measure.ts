@@ -43,7 +43,7 @@ export interface MeasureOptions extends Work {
   samplerOptions?: SamplerOptions;
 }
 
-import { pearson, spearman as rankCorrelation } from '../stats';
+import { spearman as rankCorrelation } from '../stats';
 
 /** Influence vectors with the full-data Hessian for each test gradient (exact Cholesky when small, else tight CG). */
 export function fullInfluence(ctx: InfluenceContext, testGrads: Float64Array[]): Float64Array[] {
