@@ -51,6 +51,12 @@ async function setValue(locator, value) {
   }, String(value));
 }
 
+/** Clicks an element of a webview after centring it (the bottom edge is where notification toasts sit). */
+async function clickCentered(locator) {
+  await locator.evaluate((el) => el.scrollIntoView({ block: 'center', inline: 'nearest' }));
+  await locator.click();
+}
+
 const integers = (s) => (String(s ?? '').match(/\d+/g) ?? []).map(Number);
 
 async function scenario(page, url, target) {
@@ -61,6 +67,8 @@ async function scenario(page, url, target) {
   await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
   await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'test.csv' }).waitFor({ timeout: 60000 });
   sw.mark('workbench ready');
+  // Progress/info toasts of long operations would otherwise sit on top of the panel's buttons.
+  await runCommand(page, 'Notifications: Toggle Do Not Disturb Mode');
 
   // ---- 2. test.csv, cursor on the misclassified row, context menu ----
   await openFile(page, 'test.csv');
@@ -95,7 +103,7 @@ async function scenario(page, url, target) {
   if (JSON.stringify(got.slice(0, COMPARE_TOP)) !== JSON.stringify(want)) {
     throw new Error(`panel's top harmful rows ${got.slice(0, COMPARE_TOP)} ≠ CLI's ${want} (test row ${testIndex})`);
   }
-  ok(`panel shows the CLI's top ${COMPARE_TOP} harmful rows for test row ${testIndex}`, `${want.join(', ')}; header "${header}"`);
+  ok(`panel shows the CLI's top ${COMPARE_TOP} harmful rows for test row ${testIndex}`, `${want.join(', ')}; header "${header.slice(0, 80)}"`);
   if (!header) throw new Error('sample-header is empty');
   if (!(await explain.locator(tid('helpful-row')).count())) throw new Error('no helpful-row in the panel');
   ok('panel shows helpful rows', `${await explain.locator(tid('helpful-row')).count()} rows`);
@@ -117,7 +125,7 @@ async function scenario(page, url, target) {
     const tag = await dir.evaluate((el) => el.tagName);
     if (tag === 'SELECT') await dir.selectOption({ label: 'harmful' }).catch(() => dir.selectOption('harmful').catch(() => {}));
   }
-  await explain.locator(tid('optimizer-run')).first().click();
+  await clickCentered(explain.locator(tid('optimizer-run')).first());
   const result = explain.locator(tid('optimizer-result')).first();
   const members = await waitFor('optimizer result with members', async () => {
     const m = integers(await result.getAttribute('data-members'));
@@ -130,7 +138,7 @@ async function scenario(page, url, target) {
   const verify = explain.locator(tid('optimizer-verify')).first();
   if (await verify.count()) {
     const before = await result.innerText();
-    await verify.click();
+    await clickCentered(verify);
     const after = await waitFor('optimizer verification', async () => {
       const t = await result.innerText();
       return t !== before && t;
@@ -143,7 +151,7 @@ async function scenario(page, url, target) {
   // ---- 5. jump link → train.csv at the row's line ----
   const first = ref.harmful[0];
   const wantLine = first.line ?? first.index + 2;
-  await explain.locator(`${tid('harmful-row')}[data-index="${first.index}"] ${tid('jump-link')}`).first().click();
+  await clickCentered(explain.locator(`${tid('harmful-row')}[data-index="${first.index}"] ${tid('jump-link')}`).first());
   await page.locator('.editor-group-container.active .tab.active', { hasText: 'train.csv' }).waitFor({ timeout: 15000 });
   await waitFor(`status bar "Ln ${wantLine}"`, async () => (await cursorLine(page)) === wantLine, 15000);
   sw.mark('jumped to training row');
