@@ -37,7 +37,8 @@ function ok(what, detail = '') { checks.push({ what, ok: true, detail }); consol
 
 async function shot(page, name, frame) {
   await page.screenshot({ path: path.join(OUT, `${name}.png`) });
-  if (frame) await frame.locator('body').screenshot({ path: path.join(OUT, `${name}-webview.png`) }).catch(() => {});
+  // Close-up of the webview as the user sees it (its <iframe> element, not the whole scrolled body).
+  if (frame) await (await frame.frameElement()).screenshot({ path: path.join(OUT, `${name}-webview.png`) }).catch(() => {});
 }
 
 /** Sets an <input> (or a custom element with a `value` property) the way typing would. */
