@@ -51,7 +51,11 @@ export interface SessionOptions {
 }
 
 export interface ExplainOptions { top?: number }
-export interface GroupOptions { retrain?: boolean }
+export interface GroupOptions {
+  retrain?: boolean;
+  /** Also take the exact Newton step (one more linear solve per group; default true). */
+  newton?: boolean;
+}
 
 export interface InfluenceSessionApi {
   readonly train: Dataset;
@@ -275,7 +279,7 @@ export class InfluenceSession implements InfluenceSessionApi {
     return specs.map((spec, gi) => {
       work.checkCancelled?.();
       work.progress?.(gi / specs.length, `group ${gi + 1}/${specs.length}: ${spec.name}`);
-      const est = estimateGroup(this.ctx, dir.g, spec.members, { checkCancelled: work.checkCancelled });
+      const est = estimateGroup(this.ctx, dir.g, spec.members, { checkCancelled: work.checkCancelled, newton: opts.newton });
       const res: GroupResult = {
         name: spec.name, kind: (spec.kind ?? 'user') as GroupKind, size: est.size, p: est.p, members: [...spec.members],
         firstOrder: est.firstOrder, secondOrder: est.secondOrder,

@@ -82,15 +82,17 @@ export class WorkerService {
     if (this.opening && key === this.openKey) return this.opening;
     if (!(this.session && key === this.openKey)) {
       const open = this.open();
-      if (p.modelType && p.modelType !== 'linear') {
-        throw new Error(`model type "${p.modelType}" is not supported by the worker yet; use {"type": "linear"}`);
-      }
+      if (p.modelType === 'tfjs' && !p.modelPath) throw new Error('a "tfjs" model needs "path" (its model.json) in influence.config.json');
       const t0 = performance.now();
       this.openKey = key;
+      this.session?.dispose?.(); // a TensorFlow.js model holds tensors
       this.session = null;
       this.selfCache = null;
       this.candidateCache.clear();
-      const opts = { trainFile: p.trainFile, testFile: p.testFile, labelColumn: p.labelColumn, l2: p.l2 };
+      const opts = {
+        trainFile: p.trainFile, testFile: p.testFile, labelColumn: p.labelColumn, l2: p.l2,
+        tfjsModel: p.modelType === 'tfjs' ? p.modelPath : undefined,
+      };
       this.opening = open(opts, work).then((s) => {
         this.session = s;
         return this.describe(s, { open: performance.now() - t0 });
@@ -145,7 +147,8 @@ export class WorkerService {
       specs.forEach((spec, i) => {
         work.checkCancelled?.();
         work.progress?.(i / specs.length, `group ${i + 1}/${specs.length}: ${spec.name}`);
-        const [r] = s.groups(p.testIndex, [spec], { retrain: !!p.retrain }, { checkCancelled: work.checkCancelled });
+        // The panel shows first order, second order and retraining: skip the Newton step's extra solve.
+        const [r] = s.groups(p.testIndex, [spec], { retrain: !!p.retrain, newton: false }, { checkCancelled: work.checkCancelled });
         results.push(r);
         this.notify('influence/groupEstimated', { streamId: p.streamId!, index: i, total: specs.length, group: r });
       });
@@ -164,11 +167,10 @@ export class WorkerService {
     p.groups.forEach((g, i) => {
       work.checkCancelled?.();
       work.progress?.(i / p.groups.length, `retraining without ${g.name}`);
-      const [r] = s.groups(p.testIndex, [g], { retrain: true }, { checkCancelled: work.checkCancelled });
-      if (r && typeof r.retrain === 'number') {
-        out.push({ name: g.name, retrain: r.retrain });
-        this.notify('influence/groupRetrained', { streamId: p.streamId, name: g.name, retrain: r.retrain });
-      }
+      // Only the refit: the estimates for these groups are already on screen.
+      const retrain = s.retrainEffect(p.testIndex, g.members, { checkCancelled: work.checkCancelled });
+      out.push({ name: g.name, retrain });
+      this.notify('influence/groupRetrained', { streamId: p.streamId, name: g.name, retrain });
     });
     work.progress?.(1, 'retraining done');
     return { groups: out };

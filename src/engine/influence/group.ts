@@ -81,7 +81,10 @@ export function estimateGroup(ctx: InfluenceContext, gTest: Float64Array, member
   return { size: k, p, firstOrder, secondOrder, newton, warning, deltaFirst, deltaSecond, deltaNewton };
 }
 
-/** Solves (H − H̃_U/n) Δ = G̃_U/n by CG preconditioned with H⁻¹ (close to the system's inverse for small p). */
+/**
+ * Solves (H − H̃_U/n) Δ = G̃_U/n by CG preconditioned with H⁻¹ (close to the system's inverse for small p)
+ * when the exact factor exists, else with the solver's cheap approximate inverse (never a nested CG).
+ */
 export function newtonRemovalStep(ctx: InfluenceContext, members: Int32Array, G: Float64Array, opts: Work = {}): Float64Array {
   const { obj, theta } = ctx;
   const n = obj.n;
@@ -92,7 +95,7 @@ export function newtonRemovalStep(ctx: InfluenceContext, members: Int32Array, G:
     for (let j = 0; j < out.length; j++) out[j] -= tmp[j] / n;
   };
   const b = Float64Array.from(G, (x) => x / n);
-  const M = (x: Float64Array, out: Float64Array) => { out.set(ctx.inv.solve(x, { tol: 1e-6 }).x); };
+  const M = ctx.inv.approximate;
   const x0 = ctx.inv.solve(b).x;
   return conjugateGradient(op, b, { tol: 1e-10, maxIter: 500, preconditioner: M, x0, checkCancelled: opts.checkCancelled }).x;
 }

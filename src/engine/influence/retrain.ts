@@ -19,7 +19,8 @@ export function retrainWithout(ctx: InfluenceContext, removed: ArrayLike<number>
   const rest = complementRows(obj.n, removed, obj.rows);
   if (rest.length === 0) throw new Error('cannot retrain without every training row');
   const sub = obj.withRows(rest);
-  // H(θ*)⁻¹ is an excellent preconditioner for the nearby retraining problem when it is exact.
-  const pre = ctx.inv.name === 'exact' ? (x: Float64Array, out: Float64Array) => { out.set(ctx.inv.solve(x).x); } : undefined;
+  // H(θ*)⁻¹ is an excellent preconditioner for the nearby retraining problem when it is exact; an
+  // iterative solver's preconditioner was built at θ* for all rows and stays good after a small removal.
+  const pre = ctx.inv.approximate;
   return fitNewton(sub, { theta0: ctx.theta, gradTol, preconditioner: pre, ...work });
 }

@@ -36,21 +36,23 @@ export function inverseHessian(obj: Objective, theta: Float64Array, requested: S
         return { x, report: { solver: 'exact', iterations: 1, relResidual: bn ? Math.sqrt(r) / bn : 0 } };
       },
       solveMany: (rhs, count) => chol.solveBlocksInPlace(rhs, count),
+      approximate: (v, out) => { chol.solve(v, out); },
     };
   }
   if (name === 'cg') {
     const M = obj.preconditioner(theta) ?? undefined;
-    return withSolveMany(name, (b, o) => conjugateGradient(op, b, { ...base, preconditioner: M, ...o }));
+    return withSolveMany(name, (b, o) => conjugateGradient(op, b, { ...base, preconditioner: M, ...o }), M);
   }
   const lamMax = estimateLambdaMax(op, obj.nParams);
   return withSolveMany(name, (b, o) => lissa(op, b, { tol: 1e-8, scale: 1.1 * lamMax, ...base, ...o }));
 }
 
 /** An iterative InverseHessian: many right-hand sides are solved one at a time. */
-function withSolveMany(name: SolverName, solve: InverseHessian['solve']): InverseHessian {
+function withSolveMany(name: SolverName, solve: InverseHessian['solve'], approximate?: InverseHessian['approximate']): InverseHessian {
   return {
     name,
     solve,
+    approximate,
     solveMany(rhs, count, o) {
       const p = rhs.length / count;
       for (let q = 0; q < count; q++) {

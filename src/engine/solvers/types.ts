@@ -30,4 +30,9 @@ export interface InverseHessian {
    * The exact solver does all of them in one sweep over its factor; iterative solvers solve each.
    */
   solveMany(rhs: Float64Array, count: number, opts?: SolveOptions): Float64Array;
+  /**
+   * A cheap approximate H⁻¹ to precondition nearby systems (the Newton removal step, retraining):
+   * the exact solve itself for the exact solver, the CG preconditioner for iterative ones.
+   */
+  readonly approximate?: (v: Float64Array, out: Float64Array) => void;
 }
