@@ -169,4 +169,21 @@ describe('worker over IPC', () => {
       await c2.dispose();
     } finally { await c.dispose(); }
   });
+  test('a tfjs model in the config is opened by the worker (single Dense → exact linear path)', async () => {
+    const { train, test: testFile } = writeData(dir);
+    const tf = await import('@tensorflow/tfjs');
+    const { saveLayersModel } = await import('../../../src/engine/neural/load');
+    const m = tf.sequential({ layers: [tf.layers.dense({ units: 3, activation: 'softmax', inputShape: [4], name: 'out' })] });
+    await saveLayersModel(m, path.join(dir, 'model'));
+    m.dispose();
+    const c = client();
+    try {
+      const o = await c.request('influence/open', { trainFile: train, testFile, labelColumn: 'label', l2: 0.01, modelType: 'tfjs', modelPath: path.join(dir, 'model', 'model.json') });
+      assert.ok(o.fit.notes?.some((n) => /^refitted: the loaded weights/.test(n)), JSON.stringify(o.fit.notes));
+      const { result } = await c.request('influence/explain', { testIndex: 1, top: 3 });
+      assert.equal(result.model?.source, 'tfjs');
+      assert.equal(result.model?.kind, 'tfjs → softmax');
+      assert.equal(result.scores.length, 60);
+    } finally { await c.dispose(); }
+  });
 });
