@@ -37,12 +37,28 @@ def hessian(W):
             H[b*D:(b+1)*D, a*D:(a+1)*D] = blk.T
     return H + lam * np.eye(K * D)
 
+def objective(W):
+    Z = X @ W.T
+    m = Z.max(axis=1, keepdims=True)
+    lse = (m[:, 0] + np.log(np.exp(Z - m).sum(axis=1)))
+    return np.mean(lse - Z[np.arange(n), y]) + 0.5 * lam * np.sum(W * W)
+
+# Newton with Armijo backtracking (plain Newton from zero can stall on nearly separable data).
 W = np.zeros((K, D))
+f = objective(W)
 for it in range(50):
     G = (probs(W, X) - Y).T @ X / n + lam * W
     if np.linalg.norm(G) <= 1e-10:
         break
-    W -= np.linalg.solve(hessian(W), G.ravel()).reshape(K, D)
+    step = np.linalg.solve(hessian(W), G.ravel()).reshape(K, D)
+    alpha = 1.0
+    while alpha > 1e-8:
+        f_new = objective(W - alpha * step)
+        if f_new <= f - 1e-4 * alpha * np.sum(G * step) or np.linalg.norm(G) < 1e-6:
+            break
+        alpha /= 2
+    W -= alpha * step
+    f = objective(W)
 t_fit = time.perf_counter()
 H = hessian(W)
 gt = np.outer(probs(W, Xt[t:t+1])[0] - np.eye(K)[yt[t]], Xt[t]).ravel()

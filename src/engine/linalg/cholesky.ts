@@ -1,3 +1,16 @@
+/** Σ_{k<len} A[a+k]·A[b+k] with four partial sums (independent chains run faster in V8). */
+function rowDot(A: Float64Array, a: number, b: number, len: number): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, k = 0;
+  for (; k + 3 < len; k += 4) {
+    s0 += A[a + k] * A[b + k];
+    s1 += A[a + k + 1] * A[b + k + 1];
+    s2 += A[a + k + 2] * A[b + k + 2];
+    s3 += A[a + k + 3] * A[b + k + 3];
+  }
+  for (; k < len; k++) s0 += A[a + k] * A[b + k];
+  return (s0 + s1) + (s2 + s3);
+}
+
 /**
  * Dense Cholesky factorisation of a symmetric positive-definite matrix (row-major, lower factor in place).
  * Used by the exact solver and by preconditioners; for p up to a few thousand.
@@ -16,17 +29,14 @@ export class Cholesky {
     const L = new Float64Array(a);
     for (let j = 0; j < n; j++) {
       const rj = j * n;
-      let d = L[rj + j];
-      for (let k = 0; k < j; k++) d -= L[rj + k] * L[rj + k];
+      const d = L[rj + j] - rowDot(L, rj, rj, j);
       if (!(d > 0)) throw new Error(`matrix is not positive definite (pivot ${j} = ${d.toExponential(3)})`);
       const ljj = Math.sqrt(d);
       L[rj + j] = ljj;
       const inv = 1 / ljj;
       for (let i = j + 1; i < n; i++) {
         const ri = i * n;
-        let s = L[ri + j];
-        for (let k = 0; k < j; k++) s -= L[ri + k] * L[rj + k];
-        L[ri + j] = s * inv;
+        L[ri + j] = (L[ri + j] - rowDot(L, ri, rj, j)) * inv;
       }
     }
     // Clear the strict upper triangle so the factor is clean.
