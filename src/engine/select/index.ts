@@ -40,7 +40,7 @@ export interface SelectOptions extends Work {
   swapPasses?: number;
   /** PGD iterations (default 300). */
   pgdIters?: number;
-  /** Relative tolerance of the per-candidate iHVPs when the solver is iterative (default 1e-2). */
+  /** Relative tolerance of the per-candidate iHVPs with an iterative solver (default: its approximate inverse, no CG). */
   solveTol?: number;
 }
 
@@ -142,9 +142,17 @@ export function selectGroup(ctx: InfluenceContext, s: Float64Array, k: number, d
     for (let j = 0; j < p; j++) Hs[q * p + j] = hv[j] + l2 * mask[j] * s[j];
   }
   opts.progress?.(0.1, `solving for ${C} candidates`);
-  // Iterative solvers: the per-candidate iHVPs only steer the choice (the reported group scores are
-  // solved to full precision), so a loose tolerance keeps selection interactive on large models.
-  const V = ctx.inv.solveMany(new Float64Array(Graw), C, { tol: opts.solveTol ?? 1e-2, checkCancelled: opts.checkCancelled });
+  // With an iterative solver the per-candidate iHVPs only steer the choice: the reported second-order
+  // score is solved to full precision at the end. They use the solver's cheap approximate inverse (the
+  // CG preconditioner) unless a tolerance is asked for, which keeps selection interactive on large models.
+  const exact = ctx.inv.name === 'exact';
+  const V = new Float64Array(Graw);
+  if (exact || opts.solveTol !== undefined || !ctx.inv.approximate) {
+    ctx.inv.solveMany(V, C, { tol: opts.solveTol ?? 1e-2, checkCancelled: opts.checkCancelled });
+  } else {
+    const out = new Float64Array(p);
+    for (let q = 0; q < C; q++) { ctx.inv.approximate(V.subarray(q * p, (q + 1) * p), out); V.set(out, q * p); }
+  }
   opts.progress?.(0.6, `optimising (${method})`);
   const rowDot = (A: Float64Array, q: number, B: Float64Array, r: number) => { let t = 0; const x = q * p, y = r * p; for (let j = 0; j < p; j++) t += A[x + j] * B[y + j]; return t; };
   const inv2 = c2 / (n * n);
@@ -207,8 +215,13 @@ export function selectGroup(ctx: InfluenceContext, s: Float64Array, k: number, d
     }
     chosen = Array.from({ length: C }, (_, q) => q).sort((q, r) => w[r] - w[q] || sigma * a[cand[r]] - sigma * a[cand[q]] || q - r).slice(0, k);
   }
-  const members = chosen.map((q) => cand[q]).sort((x, y) => x - y);
-  return { members, scores: a, firstOrder: aSum(chosen), secondOrder: scoreOf(chosen), candidates: C, topkSecondOrder: topkScore };
+  const toRows = (local: number[]) => local.map((q) => cand[q]).sort((x, y) => x - y);
+  if (exact) return { members: toRows(chosen), scores: a, firstOrder: aSum(chosen), secondOrder: scoreOf(chosen), candidates: C, topkSecondOrder: topkScore };
+  // Approximate steering can land below top-k on the exact score: compare both exactly, keep the better.
+  const mine = secondOrderOf(ctx, s, toRows(chosen), aSum(chosen));
+  const base = secondOrderOf(ctx, s, toRows(topk), aSum(topk));
+  const keep = sigma * base > sigma * mine ? topk : chosen;
+  return { members: toRows(keep), scores: a, firstOrder: aSum(keep), secondOrder: Math.max(sigma * mine, sigma * base) * sigma, candidates: C, topkSecondOrder: base };
 }
 
 /** First-improvement 1-swap local search on σF with the cached vectors (incremental cross terms). */
