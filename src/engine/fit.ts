@@ -28,7 +28,7 @@ export interface FitResult { theta: Float64Array; report: FitReport }
  * When to rebuild the curvature-weighted preconditioner: at the start, then every `every` Newton steps
  * (curvature weights move most while the model becomes confident; a rebuild costs one (d+1)³/3 factorisation).
  */
-function refreshDue(it: number, last: number, _gn: number, every: number): boolean {
+function refreshDue(it: number, last: number, every: number): boolean {
   return last < 0 || it - last >= every;
 }
 
@@ -48,7 +48,7 @@ export function fitNewton(obj: Objective, opts: FitOptions = {}): FitResult {
   while (gn > gradTol && it < maxNewton) {
     opts.checkCancelled?.();
     // Refresh the preconditioner when curvature has changed a lot (early iterations); it is cheap for small d.
-    if (!opts.preconditioner && refreshDue(it, lastPrecondAt, gn, opts.refreshEvery ?? 3)) {
+    if (!opts.preconditioner && refreshDue(it, lastPrecondAt, opts.refreshEvery ?? 3)) {
       M = obj.preconditioner(theta) ?? undefined;
       lastPrecondAt = it;
     }

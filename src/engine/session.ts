@@ -205,7 +205,7 @@ export class InfluenceSession implements InfluenceSessionApi {
   }
 
   /** g and s = H⁻¹g for one test row, or for the mean test loss over the whole test set (t = null). */
-  private direction(t: number | null, work: Work = {}): TestDirection {
+  private direction(t: number | null): TestDirection {
     const key = t === null ? 'all' : String(t);
     const hit = this.directions.get(key);
     if (hit) return hit;
@@ -223,7 +223,6 @@ export class InfluenceSession implements InfluenceSessionApi {
     const dir = { g, s, report, solveMs: ms(t0) };
     if (this.directions.size > 64) this.directions.delete(this.directions.keys().next().value!);
     this.directions.set(key, dir);
-    void work;
     return dir;
   }
 
@@ -236,7 +235,7 @@ export class InfluenceSession implements InfluenceSessionApi {
     this.checkTestIndex(t);
     const top = opts.top ?? 10;
     const timings: Record<string, number> = { ...this.timings };
-    const dir = this.direction(t, work);
+    const dir = this.direction(t);
     timings.solve = dir.solveMs;
     let t0 = now();
     const scores = firstOrderScores(this.ctx, dir.s);
@@ -274,7 +273,7 @@ export class InfluenceSession implements InfluenceSessionApi {
 
   /** Estimates (first order, second order, Newton) for each group, and actual retraining when asked. */
   groups(t: number | null, specs: GroupSpec[], opts: GroupOptions = {}, work: Work = {}): GroupResult[] {
-    const dir = this.direction(t, work);
+    const dir = this.direction(t);
     const f0 = this.testObjective(t, this.theta);
     return specs.map((spec, gi) => {
       work.checkCancelled?.();
@@ -324,7 +323,7 @@ export class InfluenceSession implements InfluenceSessionApi {
       : (() => { const ls = this.model.losses(this.theta, this.train, null); return Array.from(ls.keys()).sort((a, b) => ls[b] - ls[a] || a - b).slice(0, nOut); })();
     let anchors: number[];
     if (t !== null) {
-      const scores = firstOrderScores(this.ctx, this.direction(t, work).s);
+      const scores = firstOrderScores(this.ctx, this.direction(t).s);
       anchors = extremes(scores, 5).harmful;
     } else anchors = outliers.slice(0, 5);
     specs.push(...coherentGroups(this.train, k, anchors.length, 0, anchors));
@@ -341,7 +340,7 @@ export class InfluenceSession implements InfluenceSessionApi {
   select(t: number, k: number, direction: Direction = 'harmful', method: SelectMethod = 'greedy', opts: { retrain?: boolean } & SelectOptions = {}, work: Work = {}): SelectResult {
     this.checkTestIndex(t);
     const timings: Record<string, number> = {};
-    const dir = this.direction(t, work);
+    const dir = this.direction(t);
     let t0 = now();
     const sel = selectGroup(this.ctx, dir.s, k, direction, method, { ...opts, progress: work.progress, checkCancelled: work.checkCancelled });
     timings.select = ms(t0);

@@ -16,7 +16,7 @@ export async function run(args: ParsedArgs): Promise<void> {
   const f = new Flags(args, ['dir', 'set', 'json', 'top', 'mlp']);
   const dir = path.resolve(f.str('dir') ?? 'examples');
   // digits8 (1000×64) answers in seconds with the exact solver; digits (2000×784) is the extension's example.
-  const set = f.oneOf('set', ['digits', 'digits8'] as const, mlp0(f) ? 'digits' : 'digits8');
+  const set = f.oneOf('set', ['digits', 'digits8'] as const, f.has('mlp') ? 'digits' : 'digits8');
   const ex = ensureDigitsExample(dir);
   const paths = ex[set];
   const log = (s: string) => { if (!f.has('json')) process.stdout.write(s + '\n'); };
@@ -76,5 +76,3 @@ function emitRows(json: boolean, res: ReturnType<InfluenceSession['explain']>, l
   log('\nMost helpful training rows (removal raises the test loss):');
   log(table(['row', 'removal effect', 'label', 'where'], res.helpful.map((r) => [r.index, fmt(r.score, 6), r.label, `${path.relative(process.cwd(), r.file)}:${r.line}`])));
 }
-
-function mlp0(f: Flags): boolean { return f.has('mlp'); }

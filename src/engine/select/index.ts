@@ -221,7 +221,7 @@ export function selectGroup(ctx: InfluenceContext, s: Float64Array, k: number, d
   const mine = secondOrderOf(ctx, s, toRows(chosen), aSum(chosen));
   const base = secondOrderOf(ctx, s, toRows(topk), aSum(topk));
   const keep = sigma * base > sigma * mine ? topk : chosen;
-  return { members: toRows(keep), scores: a, firstOrder: aSum(keep), secondOrder: Math.max(sigma * mine, sigma * base) * sigma, candidates: C, topkSecondOrder: base };
+  return { members: toRows(keep), scores: a, firstOrder: aSum(keep), secondOrder: keep === topk ? base : mine, candidates: C, topkSecondOrder: base };
 }
 
 /** First-improvement 1-swap local search on σF with the cached vectors (incremental cross terms). */
