@@ -138,11 +138,17 @@ export class WorkerService {
 
   groups(p: GroupsParams, work: Work): GroupsResponse {
     const s = this.need();
-    const specs = p.groups ?? this.candidates(s, p.testIndex, work);
+    let specs = p.groups ?? this.candidates(s, p.testIndex, work);
     const effect = (g: GroupResult) => g.secondOrder ?? g.firstOrder;
     let results: GroupResult[];
     if (p.streamId) {
       // One group at a time, each announced as soon as it is estimated (estimates can take seconds per group).
+      // Most harmful by first order first (a free sum of row scores), so the groups that matter arrive early.
+      if (p.testIndex !== null) {
+        const scores = s.explain(p.testIndex, { top: 1 }).scores;
+        const first = (g: GroupSpec) => g.members.reduce((acc, i) => acc + scores[i], 0);
+        specs = [...specs].sort((a, b) => first(a) - first(b));
+      }
       results = [];
       specs.forEach((spec, i) => {
         work.checkCancelled?.();

@@ -19,6 +19,6 @@ export function firstOrderScores(ctx: InfluenceContext, s: Float64Array): Float6
 export function extremes(scores: Float64Array, k: number): { harmful: number[]; helpful: number[] } {
   const order = Array.from(scores.keys()).sort((a, b) => scores[a] - scores[b] || a - b);
   const harmful = order.slice(0, k).filter((i) => scores[i] < 0);
-  const helpful = order.slice(-k).reverse().filter((i) => scores[i] > 0);
+  const helpful = (k > 0 ? order.slice(-k) : []).reverse().filter((i) => scores[i] > 0);
   return { harmful, helpful };
 }
