@@ -9,6 +9,7 @@ import type { LinearOperator, Work } from './types';
 import type { FitReport } from './results';
 import { conjugateGradient } from './solvers/cg';
 import { dot, norm } from './linalg/vector';
+import { accuracy } from './predict';
 
 export interface FitOptions extends Work {
   /** Stop when ‖∇L‖ ≤ gradTol (default 1e-10). */
@@ -80,20 +81,11 @@ export function fitNewton(obj: Objective, opts: FitOptions = {}): FitResult {
     it++;
     opts.progress?.(Math.min(1, Math.max(0, Math.log10(1 / Math.max(gn, 1e-300)) / Math.log10(1 / gradTol))), `Newton step ${it}: ‖∇L‖ = ${gn.toExponential(2)}`);
   }
-  const probs = obj.model.predictProba(theta, obj.data, obj.rows);
-  const K = obj.model.nClasses;
-  let correct = 0;
-  for (let t = 0; t < obj.n; t++) {
-    const i = obj.rows ? obj.rows[t] : t;
-    let best = 0;
-    for (let c = 1; c < K; c++) if (probs[t * K + c] > probs[t * K + best]) best = c;
-    if (best === obj.data.y[i]) correct++;
-  }
   return {
     theta,
     report: {
       gradNorm: gn, iterations: it, converged: gn <= gradTol, objective: f,
-      trainAccuracy: correct / obj.n, method: `newton-cg (${cgTotal} CG iterations)`,
+      trainAccuracy: accuracy(obj.model, theta, obj.data, obj.rows), method: `newton-cg (${cgTotal} CG iterations)`,
     },
   };
 }

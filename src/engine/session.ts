@@ -26,6 +26,7 @@ import type { Direction, SelectMethod, SelectResult, SweepResult } from './resul
 import { classRemovalSweep, type SweepOptions } from './sweep/index';
 import { selectGroup, type SelectOptions } from './select/index';
 import { add } from './linalg/vector';
+import { accuracy } from './predict';
 
 export interface SessionOptions {
   trainFile: string;
@@ -152,16 +153,8 @@ export class InfluenceSession implements InfluenceSessionApi {
   }
 
   private static reportAt(obj: Objective, theta: Float64Array, method: string): FitReport {
-    const probs = obj.model.predictProba(theta, obj.data, null);
-    const K = obj.model.nClasses;
-    let correct = 0;
-    for (let i = 0; i < obj.n; i++) {
-      let b = 0;
-      for (let c = 1; c < K; c++) if (probs[i * K + c] > probs[i * K + b]) b = c;
-      if (b === obj.data.y[i]) correct++;
-    }
     const gradNorm = obj.gradNorm(theta);
-    return { gradNorm, iterations: 0, converged: gradNorm <= 1e-10, objective: obj.value(theta), trainAccuracy: correct / obj.n, method };
+    return { gradNorm, iterations: 0, converged: gradNorm <= 1e-10, objective: obj.value(theta), trainAccuracy: accuracy(obj.model, theta, obj.data, obj.rows), method };
   }
 
   private static assemble(opts: Partial<SessionOptions>, train: Dataset, test: Dataset, model: DifferentiableModel, obj: Objective, theta: Float64Array, fit: FitReport, work: Work, timings: Record<string, number>, info: ModelInfo): InfluenceSession {

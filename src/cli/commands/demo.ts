@@ -9,6 +9,7 @@ import { ensureDigitsExample } from '../../engine/data/digits';
 import { InfluenceSession } from '../../engine/session';
 import { stderrWork } from '../common';
 import { InputError } from '../../engine/data/dataset';
+import { predictedClasses } from '../../engine/predict';
 
 export const usage = 'demo [--dir examples] [--set digits|digits8] [--mlp] [--json]   (--mlp: explain the bundled TensorFlow.js MLP examples/mlp/model.json on digits)';
 
@@ -27,15 +28,8 @@ export async function run(args: ParsedArgs): Promise<void> {
   if (mlp) log(`loaded ${path.relative(process.cwd(), mlp)}: ${session.model.nParams} parameters on the ${session.modelInfo.backend} backend; ${session.fit.method}, train accuracy ${(session.fit.trainAccuracy * 100).toFixed(1)} %`);
   else log(`fitted ${session.model.kind} regression: ${session.model.nParams} parameters, train accuracy ${(session.fit.trainAccuracy * 100).toFixed(1)} %, ‖∇L‖ = ${session.fit.gradNorm.toExponential(2)} in ${session.timings.fit} ms`);
   // The first misclassified test row is the one a data scientist would ask about.
-  const probs = session.model.predictProba(session.theta, session.test, null);
-  const K = session.train.classes.length;
-  let t = 0;
-  for (; t < session.test.n; t++) {
-    let best = 0;
-    for (let c = 1; c < K; c++) if (probs[t * K + c] > probs[t * K + best]) best = c;
-    if (best !== session.test.y[t]) break;
-  }
-  if (t === session.test.n) t = 0;
+  const pred = predictedClasses(session.model, session.theta, session.test, null);
+  const t = Math.max(0, pred.findIndex((c, i) => c !== session.test.y[i]));
   const top = f.int('top', 5)!;
   const res = session.explain(t, { top });
   if (mlp) {

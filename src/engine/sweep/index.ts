@@ -33,6 +33,7 @@ import type { ForgetScore, SamplerName, SweepClassResult, SweepResult } from '..
 import type { Objective } from '../objective';
 import type { Work } from '../types';
 import { getSampler, type SamplerOptions } from '../samplers/index';
+import { predictedClasses } from '../predict';
 
 export type StepSolver = 'exact' | 'cg' | 'lissa';
 
@@ -65,13 +66,10 @@ export function forgetF1(aSelf: number, aRest: number): number {
 
 /** Test accuracies on the removed class and on the rest, and the forgetting F1. */
 export function forgetScore(obj: Objective, theta: Float64Array, test: Dataset, cls: number): ForgetScore {
-  const K = obj.model.nClasses;
-  const probs = obj.model.predictProba(theta, test, null);
+  const pred = predictedClasses(obj.model, theta, test, null);
   let selfN = 0, selfOk = 0, restN = 0, restOk = 0;
   for (let t = 0; t < test.n; t++) {
-    let best = 0;
-    for (let c = 1; c < K; c++) if (probs[t * K + c] > probs[t * K + best]) best = c;
-    const ok = best === test.y[t] ? 1 : 0;
+    const ok = pred[t] === test.y[t] ? 1 : 0;
     if (test.y[t] === cls) { selfN++; selfOk += ok; } else { restN++; restOk += ok; }
   }
   const aSelf = selfN ? selfOk / selfN : 0, aRest = restN ? restOk / restN : 0;
