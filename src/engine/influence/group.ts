@@ -75,7 +75,7 @@ export function estimateGroup(ctx: InfluenceContext, gTest: Float64Array, member
   }
   let newton: number | null = null, deltaNewton: Float64Array | null = null;
   if (opts.newton !== false && k < n) {
-    deltaNewton = newtonRemovalStep(ctx, members, G, opts);
+    deltaNewton = newtonRemovalStep(ctx, members, G, opts, deltaFirst);
     newton = dot(gTest, deltaNewton);
   }
   return { size: k, p, firstOrder, secondOrder, newton, warning, deltaFirst, deltaSecond, deltaNewton };
@@ -85,7 +85,7 @@ export function estimateGroup(ctx: InfluenceContext, gTest: Float64Array, member
  * Solves (H − H̃_U/n) Δ = G̃_U/n by CG preconditioned with H⁻¹ (close to the system's inverse for small p)
  * when the exact factor exists, else with the solver's cheap approximate inverse (never a nested CG).
  */
-export function newtonRemovalStep(ctx: InfluenceContext, members: Int32Array, G: Float64Array, opts: Work = {}): Float64Array {
+export function newtonRemovalStep(ctx: InfluenceContext, members: Int32Array, G: Float64Array, opts: Work = {}, firstOrderStep?: Float64Array): Float64Array {
   const { obj, theta } = ctx;
   const n = obj.n;
   const tmp = new Float64Array(G.length);
@@ -96,6 +96,7 @@ export function newtonRemovalStep(ctx: InfluenceContext, members: Int32Array, G:
   };
   const b = Float64Array.from(G, (x) => x / n);
   const M = ctx.inv.approximate;
-  const x0 = ctx.inv.solve(b).x;
+  // Start from the first-order step H⁻¹G̃/n (callers that already have it pass it in).
+  const x0 = firstOrderStep ?? ctx.inv.solve(b).x;
   return conjugateGradient(op, b, { tol: 1e-10, maxIter: 500, preconditioner: M, x0, checkCancelled: opts.checkCancelled }).x;
 }
