@@ -90,3 +90,20 @@ describe('image folders', () => {
     throwsInput(() => loadImageFolder(dir, { size: 2, mean: [0, 0] }), dir, undefined, /mean has 2 values but the images have 3 channels/);
   });
 });
+
+describe('train/test pairs in any form', () => {
+  it('image folders and CSV files are told apart; mixing them is an error', async () => {
+    const { loadTrainTest } = await import('../../../src/engine/data/sources');
+    const dir = tempDir('il-pair-');
+    png(path.join(dir, 'train', 'a', '1.png'), solid(2, 2, [255, 0, 0]));
+    png(path.join(dir, 'train', 'b', '2.png'), solid(2, 2, [0, 255, 0]));
+    png(path.join(dir, 'test', 'b', '3.png'), solid(2, 2, [0, 0, 255]));
+    const { train, test } = await loadTrainTest({ trainFile: path.join(dir, 'train'), testFile: path.join(dir, 'test'), images: { channels: 'gray' } });
+    assert.equal(train.d, 4);
+    assert.deepEqual(Array.from(test.y), [1]);
+    assert.deepEqual(test.rowFiles, [path.join(dir, 'test', 'b', '3.png')]);
+    const csv = path.join(dir, 'test.csv');
+    fs.writeFileSync(csv, 'label,x\na,1\n');
+    await assert.rejects(loadTrainTest({ trainFile: path.join(dir, 'train'), testFile: csv }), /training data is an image folder but the test data is a CSV\/JSONL file/);
+  });
+});
