@@ -1,5 +1,5 @@
 /**
- * Influence Lens extension host side. Four rooms, one protocol (src/protocol.ts):
+ * Influence Lens extension host side. Four rooms, one protocol (src/protocol/):
  *   extension (this) ⇄ worker process (src/worker, JSON-RPC over IPC) ⇄ engine (src/engine)
  *   extension ⇄ webview panels (webview/, postMessage with typed, runtime-checked unions)
  */
@@ -338,7 +338,7 @@ class Controller implements vscode.Disposable {
   private async sampleGroups(testIndex: number, label: string): Promise<void> {
     const limit = settings().groupsShown;
     const streamId = `groups-${testIndex}-${Date.now()}`;
-    const effect = (g: GroupResult) => g.secondOrder ?? g.firstOrder;
+    const effect = (g: GroupResult) => g.effect; // ranked by the worker's one rule
     const partial: GroupResult[] = [];
     const sub = this.worker.on('influence/groupEstimated', (p) => {
       if (p.streamId !== streamId) return;
@@ -398,7 +398,7 @@ class Controller implements vscode.Disposable {
     this.cancelBackground();
     const limit = settings().groupsShown;
     const streamId = `groups-all-${Date.now()}`;
-    const effect = (g: GroupResult) => g.secondOrder ?? g.firstOrder;
+    const effect = (g: GroupResult) => g.effect; // ranked by the worker's one rule
     const partial: GroupResult[] = [];
     this.tree.setAll(undefined, 'estimating…');
     const sub = this.worker.on('influence/groupEstimated', (p) => {
