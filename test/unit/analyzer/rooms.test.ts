@@ -75,3 +75,28 @@ describe('rooms', () => {
   });
 });
 
+describe('engine purity', () => {
+  // File writes, and effects on the whole process: the engine computes, its callers (CLI, worker, tools) act.
+  const FORBIDDEN: Array<[RegExp, string]> = [
+    [/\b(writeFile|appendFile|mkdir|rename|unlink|rmdir|copyFile|symlink|truncate|chmod|chown|utimes)(Sync)?\s*\(/, 'file-system write'],
+    [/\b(rm|rmSync|cp|cpSync)\s*\(/, 'file-system write'],
+    [/\bcreateWriteStream\s*\(/, 'file-system write'],
+    [/\bprocess\.(exit|on|once|chdir|kill|abort|umask|setuid|setgid)\b/, 'process-level side effect'],
+    [/\bprocess\.env\.[A-Za-z_]+\s*=[^=]/, 'process-level side effect'],
+    [/\bprocess\.(stdout|stderr)\.write\b/, 'writes to the terminal'],
+    [/\bconsole\.(log|warn|error|info)\b/, 'writes to the terminal'],
+  ];
+
+  test('src/engine has no file writes, process-level side effects or terminal output, and no vscode import', () => {
+    const found: string[] = [];
+    for (const file of files('src/engine', ['.ts'])) {
+      readFileSync(path.join(root, file), 'utf8').split('\n').forEach((line, k) => {
+        const code = line.replace(/\/\/.*$/, '');
+        if (/^\s*\*/.test(code)) return; // doc comments
+        for (const [re, what] of FORBIDDEN) if (re.test(code)) found.push(`${file}:${k + 1}: ${what}: ${line.trim()}`);
+        if (/from\s+['"]vscode['"]|require\(\s*['"]vscode['"]\s*\)/.test(code)) found.push(`${file}:${k + 1}: imports vscode`);
+      });
+    }
+    assert.equal(found.join('\n'), '');
+  });
+});

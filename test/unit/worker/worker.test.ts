@@ -176,7 +176,7 @@ describe('worker over IPC', () => {
   test('a tfjs model in the config is opened by the worker (single Dense → exact linear path)', async () => {
     const { train, test: testFile } = writeData(dir);
     const tf = await import('@tensorflow/tfjs');
-    const { saveLayersModel } = await import('../../../src/engine/neural/load');
+    const { saveLayersModel } = await import('../../../src/tools/tfjsSave');
     const m = tf.sequential({ layers: [tf.layers.dense({ units: 3, activation: 'softmax', inputShape: [4], name: 'out' })] });
     await saveLayersModel(m, path.join(dir, 'model'));
     m.dispose();
