@@ -26,7 +26,28 @@ export type {
 
 export type ModelConfig =
   | { type: 'linear'; l2?: number }
-  | { type: 'tfjs'; path: string };
+  | { type: 'tfjs'; path: string }
+  /** An ONNX classifier explained by its last layer (exactly when it is linear); keepHead: its own head weights as loaded. */
+  | { type: 'onnx'; path: string; keepHead?: boolean };
+
+/** `"scores"`: a score matrix computed elsewhere (Kronfluence, TRAK, dattri, Captum) explained instead of a model (docs/IMPORT.md). */
+export interface ScoresConfig {
+  path: string;
+  format?: 'kronfluence' | 'trak' | 'npy' | 'safetensors';
+  orientation?: 'test-by-train' | 'train-by-test';
+  sign?: 'helpful-positive' | 'harmful-positive';
+  /** safetensors: the tensor to use (default all_modules, or the sum of per-module tensors). */
+  tensor?: string;
+}
+
+/** `"images"`: how image folders (train/<class>/*.png|jpg) become features. */
+export interface ImagesConfig {
+  size?: number | [number, number];
+  mean?: number | number[];
+  std?: number | number[];
+  channels?: 'rgb' | 'bgr' | 'gray';
+  layout?: 'chw' | 'hwc';
+}
 
 /** `influence.config.json` (paths relative to the config file). */
 export interface InfluenceConfig {
@@ -36,6 +57,11 @@ export interface InfluenceConfig {
   model?: ModelConfig;
   /** [height, width] or [height, width, channels]: rows are drawn as pictures. */
   imageShape?: number[];
+  scores?: ScoresConfig;
+  images?: ImagesConfig;
+  /** Parquet: the feature columns exactly, or columns that are not features. */
+  featureColumns?: string[];
+  ignoreColumns?: string[];
 }
 
 // ───────────────────────────── extension ⇄ worker ─────────────────────────────
@@ -56,8 +82,15 @@ export interface OpenParams extends WithProgress {
   testFile: string;
   labelColumn?: string;
   l2?: number;
-  modelType?: ModelConfig['type'];
+  modelType?: ModelConfig['type'] | 'scores';
   modelPath?: string;
+  /** onnx: keep the model's own head weights. */
+  keepHead?: boolean;
+  /** modelType 'scores': the score file's layout (modelPath is the file). */
+  scores?: Omit<ScoresConfig, 'path'>;
+  images?: ImagesConfig;
+  featureColumns?: string[];
+  ignoreColumns?: string[];
   /** Where the config came from, only for messages. */
   configFile?: string;
 }
