@@ -59,7 +59,7 @@ export interface InfluenceConfig {
   imageShape?: number[];
   scores?: ScoresConfig;
   images?: ImagesConfig;
-  /** Parquet: the feature columns exactly, or columns that are not features. */
+  /** Only these columns are features (file order), or these are not (ids, text): CSV, JSONL and Parquet. */
   featureColumns?: string[];
   ignoreColumns?: string[];
 }
