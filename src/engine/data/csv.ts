@@ -107,8 +107,9 @@ export class CsvScanner {
     const t = this.buf;
     let p = this.pos;
     // Leading spaces before an opening quote are tolerated (`1, "a"`).
+    const len = this.len;
     let q = p;
-    while (!this.atEnd(q) && t[q] === SPACE) q++;
+    while (q < len && t[q] === SPACE) q++;
     if (!this.atEnd(q) && t[q] === QUOTE) {
       const openLine = this.line;
       p = q + 1;
@@ -152,7 +153,8 @@ export class CsvScanner {
     } else {
       this.quoted = null;
       const s = p;
-      while (!this.atEnd(p)) {
+      // Hot loop: plain bounds check, NEED_MORE decided once at the window's end.
+      while (p < len) {
         const c = t[p];
         if (c === COMMA || c === LF || c === CR) break;
         p++;

@@ -3,7 +3,7 @@
  * (preconditioned when the model offers one) or LiSSA. 'auto' chooses exact up to EXACT_LIMIT parameters.
  */
 import type { Objective } from '../objective';
-import { Cholesky } from '../linalg/cholesky';
+import { DecoupledCholesky } from '../linalg/cholesky';
 import { conjugateGradient } from './cg';
 import { lissa, estimateLambdaMax } from './lissa';
 import type { InverseHessian, SolveOptions, SolverName } from './types';
@@ -23,7 +23,8 @@ export function inverseHessian(obj: Objective, theta: Float64Array, requested: S
   if (name === 'exact') {
     const H = obj.denseHessian(theta);
     if (!H) throw new Error('the exact solver needs a closed-form Hessian; use cg or lissa for this model');
-    const chol = Cholesky.factor(H, obj.nParams);
+    // Parameters of all-zero feature columns see only the regulariser: solved by division, not factored.
+    const chol = DecoupledCholesky.factor(H, obj.nParams);
     const Hx = new Float64Array(obj.nParams);
     return {
       name,
