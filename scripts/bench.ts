@@ -82,9 +82,9 @@ async function main() {
   const explain = (p: { train: string; test: string }, env: Record<string, string> = {}) => () =>
     runOnce(process.execPath, [cli, 'explain', '--train', p.train, '--test', p.test, '--test-index', '3', '--json'], env);
   const numpy = (p: { train: string; test: string }) => () =>
-    runOnce('python3', [path.join(root, 'scripts/baselines/explain_numpy.py'), p.train, p.test, '3'], { NUMPY_READER: 'loadtxt' });
+    runOnce('python3', [path.join(root, 'scripts/baselines/explain_numpy.py'), p.train, p.test, '3'], { NUMPY_READER: 'loadtxt', OPENBLAS_NUM_THREADS: process.env.OPENBLAS_NUM_THREADS ?? '1' });
   out(`\n## 1. \`explain\` as a process (load + fit + all-row scores), A/B interleaved, median of ${reps} pairs\n`);
-  out('numpy: dense Newton + Cholesky with OpenBLAS, CSV read by numpy 2\'s C `np.loadtxt` (faster here than pandas.read_csv).\n');
+  out('numpy: dense Newton + Cholesky with OpenBLAS on one thread like ours (OPENBLAS_NUM_THREADS=1 unless set; on a loaded 2-core box two spinning BLAS threads were 20× slower), CSV read by numpy 2\'s C `np.loadtxt` (faster here than pandas.read_csv).\n');
   out('| data | parameters | numpy ms | influence-lens ms | ratio (ours / numpy) | numpy peak RSS MB | ours peak RSS MB | max score diff / max score |');
   out('|---|---|---|---|---|---|---|---|');
   const jobs: [string, { train: string; test: string }, number, number][] = [
