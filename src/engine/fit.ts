@@ -80,6 +80,7 @@ export function fitNewton(obj: Objective, opts: FitOptions = {}): FitResult {
     it++;
     opts.progress?.(Math.min(1, Math.max(0, Math.log10(1 / Math.max(gn, 1e-300)) / Math.log10(1 / gradTol))), `Newton step ${it}: ‖∇L‖ = ${gn.toExponential(2)}`);
   }
+  if (M && !opts.preconditioner) obj.rememberPreconditioner(theta, M);
   return {
     theta,
     report: {

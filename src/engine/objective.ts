@@ -158,6 +158,24 @@ export class Objective {
     };
   }
 
+  /** The preconditioner the last fit of this objective used, and the θ that fit ended at. */
+  private fitPreconditioner: { theta: Float64Array; M: LinearOperator } | null = null;
+
+  /** Called by fitNewton: the influence solve at the fitted θ can reuse the fit's preconditioner. */
+  rememberPreconditioner(theta: Float64Array, M: LinearOperator): void {
+    this.fitPreconditioner = { theta: new Float64Array(theta), M };
+  }
+
+  /**
+   * A preconditioner for solves at θ: the fit's own when θ is where that fit ended (its curvature weights
+   * were taken a few Newton steps before, in the converged region), else a fresh one.
+   */
+  preconditionerAt(theta: Float64Array): LinearOperator | null {
+    const f = this.fitPreconditioner;
+    if (f && f.theta.length === theta.length && f.theta.every((x, k) => x === theta[k])) return f.M;
+    return this.preconditioner(theta);
+  }
+
   /** ‖∇L(θ)‖₂ */
   gradNorm(theta: Float64Array): number {
     const g = this.gradient(theta);

@@ -118,6 +118,25 @@ export class Cholesky {
    */
   solveInterleavedInPlace(x: Float64Array, count: number): Float64Array {
     const n = this.n;
+    const w = wasmKernels();
+    if (w && n > 0) {
+      // In the interleaved layout directly: one sweep of the factor for all right-hand sides, no transposes.
+      const Kp = count + (count & 1);
+      const sc = w.scope();
+      try {
+        const X = sc.alloc(n * Kp * 8);
+        const xv = w.f64(X, n * Kp);
+        if (Kp === count) xv.set(x.subarray(0, n * count));
+        else for (let i = 0; i < n; i++) { for (let o = 0; o < count; o++) xv[i * Kp + o] = x[i * count + o]; xv[i * Kp + count] = 0; }
+        w.k.cholSolveInterleaved(resident(w, this.L), resident(w, this.U), n, X, Kp, sc.alloc(Kp * 8));
+        const r = w.f64(X, n * Kp);
+        if (Kp === count) x.set(r);
+        else for (let i = 0; i < n; i++) for (let o = 0; o < count; o++) x[i * count + o] = r[i * Kp + o];
+        return x;
+      } finally {
+        sc.done();
+      }
+    }
     const blocks = new Float64Array(n * count);
     for (let i = 0; i < n; i++) for (let o = 0; o < count; o++) blocks[o * n + i] = x[i * count + o];
     this.solveBlocksInPlace(blocks, count);

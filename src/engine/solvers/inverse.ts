@@ -41,7 +41,7 @@ export function inverseHessian(obj: Objective, theta: Float64Array, requested: S
     };
   }
   if (name === 'cg') {
-    const M = obj.preconditioner(theta) ?? undefined;
+    const M = obj.preconditionerAt(theta) ?? undefined;
     return withSolveMany(name, (b, o) => conjugateGradient(op, b, { ...base, preconditioner: M, ...o }), M);
   }
   const lamMax = estimateLambdaMax(op, obj.nParams);

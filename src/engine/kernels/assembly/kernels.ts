@@ -545,3 +545,62 @@ export function cholSolve(L: usize, U: usize, n: i32, x: usize, count: i32): voi
     }
   }
 }
+
+/** z[0..Kp) = Σ_{k<len} a[k] · B[k, :] (B row-major with Kp columns), chunked like the logits. */
+function rowTimesBlock(a: usize, len: i32, B: usize, Kp: i32, z: usize): void {
+  const stride = <usize>Kp << 3;
+  let o = 0;
+  for (; o + 10 <= Kp; o += 10) {
+    let a0 = vz(), a1 = vz(), a2 = vz(), a3 = vz(), a4 = vz();
+    let bp = B + (<usize>o << 3);
+    for (let k = 0; k < len; k++) {
+      const s = f64x2.splat(f64at(a, k));
+      a0 = madd(a0, s, v128.load(bp)); a1 = madd(a1, s, v128.load(bp, 16));
+      a2 = madd(a2, s, v128.load(bp, 32)); a3 = madd(a3, s, v128.load(bp, 48)); a4 = madd(a4, s, v128.load(bp, 64));
+      bp += stride;
+    }
+    const q = z + (<usize>o << 3);
+    v128.store(q, a0); v128.store(q, a1, 16); v128.store(q, a2, 32); v128.store(q, a3, 48); v128.store(q, a4, 64);
+  }
+  for (; o + 4 <= Kp; o += 4) {
+    let a0 = vz(), a1 = vz();
+    let bp = B + (<usize>o << 3);
+    for (let k = 0; k < len; k++) {
+      const s = f64x2.splat(f64at(a, k));
+      a0 = madd(a0, s, v128.load(bp)); a1 = madd(a1, s, v128.load(bp, 16));
+      bp += stride;
+    }
+    const q = z + (<usize>o << 3);
+    v128.store(q, a0); v128.store(q, a1, 16);
+  }
+  for (; o < Kp; o += 2) {
+    let a0 = vz();
+    let bp = B + (<usize>o << 3);
+    for (let k = 0; k < len; k++) { a0 = madd(a0, f64x2.splat(f64at(a, k)), v128.load(bp)); bp += stride; }
+    v128.store(z + (<usize>o << 3), a0);
+  }
+}
+
+/**
+ * Solves L Y = B then Lᵀ X = Y in place for right-hand sides interleaved row by row (x is n×Kp
+ * row-major, Kp even): the layout of feature-major parameters, so no transposes. Each factor row is
+ * read once for all right-hand sides. scratch: Kp doubles.
+ */
+export function cholSolveInterleaved(L: usize, U: usize, n: i32, x: usize, Kp: i32, scratch: usize): void {
+  const rb = <usize>n << 3, xb = <usize>Kp << 3;
+  for (let i = 0; i < n; i++) {
+    const li = L + <usize>i * rb;
+    rowTimesBlock(li, i, x, Kp, scratch);
+    const inv = 1 / f64at(li, i);
+    const xi = x + <usize>i * xb;
+    for (let o = 0; o < Kp; o++) setf64(xi, o, (f64at(xi, o) - f64at(scratch, o)) * inv);
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    const ui = U + <usize>i * rb;
+    const k = i + 1;
+    rowTimesBlock(ui + (<usize>k << 3), n - k, x + <usize>k * xb, Kp, scratch);
+    const inv = 1 / f64at(ui, i);
+    const xi = x + <usize>i * xb;
+    for (let o = 0; o < Kp; o++) setf64(xi, o, (f64at(xi, o) - f64at(scratch, o)) * inv);
+  }
+}
