@@ -3,10 +3,11 @@ import { SESSION_FLAGS, emit, openSession, stderrWork } from '../common';
 import { fmt, table } from '../format';
 import type { RowRef } from '../../engine/results';
 
-export const usage = 'explain --train F --test F --test-index I [--label COL] [--l2 λ] [--standardize] [--no-bias-reg] [--solver exact|cg|lissa] [--top K] [--tfjs-model model.json [--backend auto|wasm|cpu|tensorflow|tensorflow-gpu] [--curvature gauss-newton|hessian]] [--json]';
+export const usage = 'explain --train F --test F (--test-index I | --test-set all|misclassified|class:C|rows:1,5,9) [--label COL] [--l2 λ] [--standardize] [--no-bias-reg] [--solver exact|cg|lissa] [--top K] [--tfjs-model model.json [--backend auto|wasm|cpu|tensorflow|tensorflow-gpu] [--curvature gauss-newton|hessian]] [--json]';
 
 export async function run(args: ParsedArgs): Promise<void> {
-  const f = new Flags(args, [...SESSION_FLAGS, 'test-index', 'top']);
+  const f = new Flags(args, [...SESSION_FLAGS, 'test-index', 'top', 'test-set', 'check-groups']);
+  if (f.has('test-set')) return (await import('./testSet')).runTestSet(f);
   const testIndex = f.int('test-index');
   if (testIndex === undefined) throw new (await import('../../engine/data/dataset')).InputError('missing required option --test-index');
   const session = await openSession(f, stderrWork(f.has('json')));
