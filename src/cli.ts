@@ -11,6 +11,7 @@ import * as selfInfluence from './cli/commands/selfInfluence';
 import * as demo from './cli/commands/demo';
 import * as sweep from './cli/commands/sweep';
 import * as select from './cli/commands/select';
+import * as triage from './cli/commands/triage';
 
 interface Command { usage: string; run(args: ParsedArgs): Promise<void> }
 
@@ -21,6 +22,7 @@ export const commands: Record<string, Command> = {
   demo,
   sweep,
   select,
+  triage,
 };
 
 function help(): string {

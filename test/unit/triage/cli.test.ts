@@ -83,3 +83,23 @@ test('a stale edit exits 2 naming the edits file', () => {
   assert.equal(r.code, 2);
   assert.match(r.err, /stale\.edits\.json: exclude of line 5: the edit was made when the row's label was 'dog'/);
 });
+
+test('triage --json: a ranked queue with labels, suggestions, signals and jump lines', () => {
+  const r = cli('triage', '--train', train, '--test', test_, '--test-set', 'misclassified', '--folds', '3', '--top', '10', '--json');
+  assert.equal(r.code, 0, r.err);
+  const o = JSON.parse(r.out);
+  assert.equal(o.n, 90);
+  assert.equal(o.folds, 3);
+  assert.equal(o.rows.length, 10);
+  assert.equal(o.order.length, 90);
+  const lines = readFileSync(train, 'utf8').split('\n');
+  for (const row of o.rows) {
+    assert.equal(lines[row.line - 1].split(',')[0], row.label);
+    assert.ok(Array.isArray(row.flaggedBy));
+    assert.equal(typeof row.reasons, 'string');
+  }
+  assert.deepEqual(Object.keys(o.thresholds), ['cat', 'dog', 'emu']);
+  const bad = cli('triage', '--train', train, '--test', test_, '--folds', '1');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--folds must be an integer ≥ 2/);
+});
