@@ -12,6 +12,7 @@ import * as demo from './cli/commands/demo';
 import * as sweep from './cli/commands/sweep';
 import * as select from './cli/commands/select';
 import * as triage from './cli/commands/triage';
+import * as verify from './cli/commands/verify';
 
 interface Command { usage: string; run(args: ParsedArgs): Promise<void> }
 
@@ -23,6 +24,7 @@ export const commands: Record<string, Command> = {
   sweep,
   select,
   triage,
+  verify,
 };
 
 function help(): string {

@@ -103,3 +103,21 @@ test('triage --json: a ranked queue with labels, suggestions, signals and jump l
   assert.equal(bad.code, 2);
   assert.match(bad.err, /--folds must be an integer ≥ 2/);
 });
+
+test('verify --json: LDS over seeded subsets, leave-one-out and brittleness with a sentence', () => {
+  const r = cli('verify', '--train', train, '--test', test_, '--test-index', '1', '--subsets', '8', '--loo-sample', '6', '--json');
+  assert.equal(r.code, 0, r.err);
+  const o = JSON.parse(r.out);
+  assert.equal(o.lds.subsets, 8);
+  assert.equal(o.lds.actual.length, 8);
+  assert.ok(o.lds.lds >= -1 && o.lds.lds <= 1);
+  assert.equal(typeof o.loo.pearson, 'number');
+  assert.ok(['helpful', 'harmful'].includes(o.brittleness.direction));
+  assert.equal(typeof o.brittleness.sentence, 'string');
+  assert.equal(o.summary.length, 3);
+  const again = JSON.parse(cli('verify', '--train', train, '--test', test_, '--test-index', '1', '--subsets', '8', '--loo-sample', '6', '--json').out);
+  assert.deepEqual(again.lds.actual, o.lds.actual, 'seeded: the same subsets every run');
+  const bad = cli('verify', '--train', train, '--test', test_, '--test-index', '1', '--alpha', '1.5');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--alpha must be in \(0, 1\)/);
+});
