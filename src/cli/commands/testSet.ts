@@ -3,10 +3,12 @@ import type { Flags } from '../args';
 import { emit, openSession, stderrWork } from '../common';
 import { fmt, table } from '../format';
 import type { RowRef } from '../../engine/results';
+import { InputError } from '../../engine/data/dataset';
 import { parseTestSetScope, testSetInfluence } from '../../engine/influence/testSet';
 import { SIGN_CONVENTION, describeRowEffect, scaleNote } from '../../engine/readable';
 
 export async function runTestSet(f: Flags): Promise<void> {
+  if (f.has('test-index')) throw new InputError('use either --test-index (one row) or --test-set (a set of rows), not both');
   const scope = parseTestSetScope(f.need('test-set'));
   const work = stderrWork(f.has('json'));
   const session = await openSession(f, work);

@@ -19,6 +19,7 @@ import { predictedClasses } from '../predict';
 import { add } from '../linalg/vector';
 import { sameClassGroups, featureClusterGroups } from '../groups/generators';
 import { describeEffect } from '../readable';
+import { LinearClassifier } from '../models/linear';
 
 /** What the trust and triage features need from a fitted model (an InfluenceSession has all of it). */
 export interface Fitted {
@@ -26,6 +27,18 @@ export interface Fitted {
   readonly test: Dataset;
   readonly model: DifferentiableModel;
   readonly ctx: InfluenceContext;
+}
+
+/**
+ * Whether retraining this model means anything: the engine refits linear models exactly (convex, to
+ * ‖∇L‖ ≤ 1e-10); a neural model's loaded weights are not the optimum of anything the engine can refit.
+ */
+export function canRetrain(f: Fitted): boolean {
+  return f.model instanceof LinearClassifier;
+}
+
+export function requireRetrain(f: Fitted, what: string): void {
+  if (!canRetrain(f)) throw new InputError(`${what} needs a model the engine can retrain (softmax or logistic regression, or a single-Dense tfjs model); this model is explained at its loaded weights only`);
 }
 
 export type TestSetScope =
@@ -189,7 +202,7 @@ export function testSetInfluence(f: Fitted, scope: TestSetScope, opts: TestSetOp
     const est = estimateGroup(ctx, g, sp.members, { checkCancelled: opts.checkCancelled, newton: true });
     const newton = est.deltaNewton ? setMetrics(f, rows, add(ctx.theta, est.deltaNewton)) : undefined;
     let retrain: SetMetrics | undefined;
-    if (opts.retrain !== false) {
+    if (opts.retrain !== false && canRetrain(f)) {
       const refit = retrainWithout(ctx, sp.members, { checkCancelled: opts.checkCancelled });
       if (refit.report.converged) retrain = setMetrics(f, rows, refit.theta);
     }

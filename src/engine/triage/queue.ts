@@ -11,7 +11,7 @@
  */
 import type { Work } from '../types';
 import type { Fitted, TestSetScope } from '../influence/testSet';
-import { meanTestGradient, resolveTestSet, scopeName } from '../influence/testSet';
+import { meanTestGradient, requireRetrain, resolveTestSet, scopeName } from '../influence/testSet';
 import { influenceDirection } from '../influence/context';
 import { firstOrderScores } from '../influence/firstOrder';
 import { selfInfluenceBlocked } from './selfInfluence';
@@ -96,6 +96,7 @@ function topSet(values: Float64Array, fraction: number, positiveOnly = false): U
 }
 
 export function triage(f: Fitted, opts: TriageOptions = {}): TriageResult {
+  requireRetrain(f, 'triage (its confident-learning signal refits the model per fold)');
   const { ctx, train } = f;
   const n = ctx.obj.n, K = f.model.nClasses;
   const scope = opts.testSet ?? { kind: 'all' };

@@ -5,7 +5,7 @@
  */
 import { InputError } from '../data/dataset';
 import type { Work } from '../types';
-import type { Fitted } from '../influence/testSet';
+import { requireRetrain, type Fitted } from '../influence/testSet';
 import { linearDatamodelingScore, type LdsResult } from './lds';
 import { leaveOneOut, type LooResult } from './loo';
 import { brittleness, type BrittlenessResult } from './brittleness';
@@ -39,6 +39,7 @@ export interface VerifyResult {
 
 export function verifyPrediction(f: Fitted, t: number, opts: VerifyOptions = {}): VerifyResult {
   if (!Number.isInteger(t) || t < 0 || t >= f.test.n) throw new InputError(`test index ${t} is out of range: ${f.test.file} has ${f.test.n} rows (0…${f.test.n - 1})`, f.test.file);
+  requireRetrain(f, 'verify (LDS, leave-one-out and brittleness are measured by retraining)');
   const parts = [opts.lds !== false && 'lds', opts.loo !== false && 'loo', opts.brittleness !== false && 'brittleness'].filter(Boolean) as string[];
   // Rough cost shares: LDS retrains M half-size models; LOO ~50 one-row refits; brittleness ~20 refits.
   const weight: Record<string, number> = { lds: 0.6, loo: 0.2, brittleness: 0.2 };

@@ -121,3 +121,9 @@ test('verify --json: LDS over seeded subsets, leave-one-out and brittleness with
   assert.equal(bad.code, 2);
   assert.match(bad.err, /--alpha must be in \(0, 1\)/);
 });
+
+test('explain with both --test-index and --test-set is an input error', () => {
+  const r = cli('explain', '--train', train, '--test', test_, '--test-index', '0', '--test-set', 'all');
+  assert.equal(r.code, 2);
+  assert.match(r.err, /either --test-index .* or --test-set/);
+});

@@ -94,3 +94,13 @@ test('signals combine by mean rank: a row top in every signal leads, ties go to 
   assert.equal(score[1], 1);
   assert.equal(score[0], 0);
 });
+
+test('triage and verify refuse models the engine cannot retrain, naming why', async () => {
+  const { verifyPrediction } = await import('../../../src/engine/verify/index');
+  // Any model that is not one of the engine's linear models (e.g. a loaded neural net) is explained at its weights only.
+  const lin = s.model;
+  const opaque = { kind: 'tfjs', nParams: lin.nParams, nClasses: lin.nClasses, inputDim: lin.inputDim, regMask: lin.regMask.bind(lin), predictProba: lin.predictProba.bind(lin), losses: lin.losses.bind(lin), gradSum: lin.gradSum.bind(lin), hvpSum: lin.hvpSum.bind(lin), gradDots: lin.gradDots.bind(lin), rowGrad: lin.rowGrad.bind(lin) };
+  const f = { train: s.train, test: s.test, ctx: s.ctx, model: opaque };
+  assert.throws(() => triage(f), /triage \(its confident-learning signal refits the model per fold\) needs a model the engine can retrain/);
+  assert.throws(() => verifyPrediction(f, 0), /verify .* needs a model the engine can retrain/);
+});
