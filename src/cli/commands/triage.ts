@@ -1,5 +1,7 @@
 import { Flags, type ParsedArgs } from '../args';
-import { SESSION_FLAGS, emit, openSession, stderrWork } from '../common';
+import { SESSION_FLAGS, emit, openSession, sessionOptions, stderrWork } from '../common';
+import { InfluenceSession } from '../../engine/session';
+import { editsEffect, type EditsEffect } from '../../engine/triage/editsEffect';
 import { fmt, table } from '../format';
 import { parseTestSetScope } from '../../engine/influence/testSet';
 import { triage } from '../../engine/triage/queue';
@@ -16,7 +18,18 @@ export async function run(args: ParsedArgs): Promise<void> {
   const session = await openSession(f, work);
   const res = triage(session, { testSet: scope, folds: f.int('folds', 5), seed: f.int('seed', 0), flagFraction, top: f.int('top', 50), ...work });
   const { signals: _s, order: _o, ...brief } = res;
-  emit(f.has('json'), { ...res, signConvention: SIGN_CONVENTION }, () => [
+  // With --edits: the before/after of the edits, from a second fit on the original data.
+  let edits: EditsEffect | undefined;
+  const editsFile = f.str('edits');
+  if (editsFile) {
+    const { applyEdits } = await import('../../engine/edits');
+    const { readEdits } = await import('../edits');
+    const original = await InfluenceSession.open(sessionOptions(f), {});
+    const counts = applyEdits(original.train, readEdits(editsFile), editsFile);
+    edits = editsEffect(original, session, counts);
+  }
+  emit(f.has('json'), { ...res, ...(edits ? { edits } : {}), signConvention: SIGN_CONVENTION }, () => [
+    ...(edits ? [edits.sentence, ''] : []),
     `Suspect training rows (${brief.n} rows; harm measured on test set ${brief.testSet}, ${brief.testSetSize} rows; ${brief.folds}-fold confident learning).`,
     `Flagged: ${Object.entries(brief.flagged).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
     '',

@@ -127,3 +127,18 @@ test('explain with both --test-index and --test-set is an input error', () => {
   assert.equal(r.code, 2);
   assert.match(r.err, /either --test-index .* or --test-set/);
 });
+
+test('triage --edits reports what the edits did, retrained', () => {
+  const edits = path.join(dir, 'triage.edits.json');
+  writeFileSync(edits, JSON.stringify({ version: 1, edits: [{ action: 'relabel', line: 10, from: 'emu', to: 'dog' }] }));
+  const r = cli('triage', '--train', train, '--test', test_, '--edits', edits, '--folds', '3', '--top', '3', '--json');
+  assert.equal(r.code, 0, r.err);
+  const o = JSON.parse(r.out);
+  assert.equal(o.edits.relabelled, 1);
+  assert.equal(o.edits.size, 15);
+  const plain = JSON.parse(cli('explain', '--train', train, '--test', test_, '--test-set', 'all', '--check-groups', '0', '--json').out);
+  assert.ok(Math.abs(o.edits.before.loss - plain.before.loss) < 1e-12, 'before = the unedited fit');
+  const edited = JSON.parse(cli('explain', '--train', train, '--test', test_, '--test-set', 'all', '--check-groups', '0', '--edits', edits, '--json').out);
+  assert.ok(Math.abs(o.edits.after.loss - edited.before.loss) < 1e-12, 'after = the edited fit');
+  assert.match(o.edits.sentence, /^The edits \(1 relabelled\) /);
+});

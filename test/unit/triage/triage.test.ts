@@ -6,6 +6,10 @@ import { triage, combineSignals } from '../../../src/engine/triage/queue';
 import { selfInfluenceBlocked } from '../../../src/engine/triage/selfInfluence';
 import { selfInfluenceScores } from '../../../src/engine/influence/selfInfluence';
 import { fitNewton } from '../../../src/engine/fit';
+import { Objective } from '../../../src/engine/objective';
+import { LinearClassifier } from '../../../src/engine/models/linear';
+import { addEdit, applyEdits, emptyEdits } from '../../../src/engine/edits';
+import { editsEffect } from '../../../src/engine/triage/editsEffect';
 import { makeDataset, rng, gauss } from '../../helpers/synthetic';
 
 /** Three classes centred 3 units apart on the axes, unit noise, no label noise of their own. */
@@ -19,10 +23,12 @@ import { seededRandom, sampleWithoutReplacement } from '../../../src/engine/rand
 
 let s: InfluenceSession;
 let flipped: Set<number>;
+let cleanY: Int32Array;
 
 before(() => {
   // Clean, well-separated blobs; then 5 % of the training labels flipped at random.
   const train = cleanBlobs(300, 21);
+  cleanY = Int32Array.from(train.y);
   const r = seededRandom(9);
   const y = Int32Array.from(train.y);
   flipped = new Set(sampleWithoutReplacement(train.n, 15, r));
@@ -103,4 +109,20 @@ test('triage and verify refuse models the engine cannot retrain, naming why', as
   const f = { train: s.train, test: s.test, ctx: s.ctx, model: opaque };
   assert.throws(() => triage(f), /triage \(its confident-learning signal refits the model per fold\) needs a model the engine can retrain/);
   assert.throws(() => verifyPrediction(f, 0), /verify .* needs a model the engine can retrain/);
+});
+
+test('the edits effect compares the original fit with a fit on the edited data; restoring flipped labels helps', () => {
+  let doc = emptyEdits();
+  for (const i of flipped) doc = addEdit(doc, { action: 'relabel', line: s.train.lines[i], from: String(s.train.y[i]), to: String(cleanY[i]), reason: 'flipped' });
+  doc = addEdit(doc, { action: 'exclude', line: s.train.lines[0], label: String(s.train.y[0]) });
+  const applied = applyEdits(s.train, doc);
+  const edited = InfluenceSession.fromData({ l2: 1e-2 }, applied.data, s.test);
+  const eff = editsEffect(s, edited, applied);
+  assert.equal(eff.relabelled, flipped.has(0) ? 14 : 15);
+  // Ground truth: an independent cold fit on the edited rows.
+  const cold = fitNewton(new Objective(new LinearClassifier('softmax', 5, 3), applied.data, { l2: 1e-2, regularizeBias: true })).theta;
+  const ls = s.model.losses(cold, s.test, null);
+  assert.ok(Math.abs(eff.after.loss - ls.reduce((a, b) => a + b, 0) / ls.length) < 1e-8);
+  assert.ok(eff.after.loss < eff.before.loss, `${eff.after.loss} vs ${eff.before.loss}`);
+  assert.match(eff.sentence, /^The edits \(1[45] relabelled, 1 excluded\) lower the mean test loss from [\d.]+ to [\d.]+ and .* on these 90 test rows \(retrained\)\.$/);
 });
