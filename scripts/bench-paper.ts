@@ -25,7 +25,7 @@ import { lissa } from '../src/engine/solvers/lissa';
 import { conjugateGradient } from '../src/engine/solvers/cg';
 import { seededRandom, sampleWithoutReplacement } from '../src/engine/random';
 import type { GroupSpec, SamplerName } from '../src/engine/results';
-import { triageBenchmarks } from './bench-triage';
+import { triageBenchmarks, verifyBenchmarks } from './bench-triage';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -41,7 +41,7 @@ const T0 = performance.now();
 (async () => {
   const ex = ensureDigitsExample(join(__dirname, '..', 'examples'));
   const paths = ex.digits8;
-  const session = await InfluenceSession.open({ trainFile: paths.train, testFile: paths.test, l2: 1e-3 });
+  const session = await InfluenceSession.open({ trainFile: paths.train, testFile: paths.test });
   const { ctx, train, test } = session;
   const n = train.n;
   log(`digits8 fitted: ‖∇L‖ = ${session.fit.gradNorm.toExponential(2)}, train acc ${session.fit.trainAccuracy}`);
@@ -220,6 +220,7 @@ const T0 = performance.now();
   }
   out();
   await triageBenchmarks(out, log, quick);
+  await verifyBenchmarks(out, log, quick);
   out(`Total bench time: ${((performance.now() - T0) / 1000).toFixed(0)} s.`);
   if (outFile) writeFileSync(outFile, lines.join('\n') + '\n');
 })().catch((e) => { process.stderr.write(String((e as Error).stack ?? e) + '\n'); process.exitCode = 1; });

@@ -1,6 +1,6 @@
 /**
  * Trust and triage benchmarks (issue "Trust and triage"), printed as markdown by `npm run bench:paper`
- * (sections 4–5) or alone: `node --import tsx scripts/bench-triage.ts [--quick]`.
+ * (sections 4–5) or alone: `node --import tsx scripts/bench-triage.ts [--quick] [--part=noise|verify] [--data=digits8|digits]`.
  *   4. Label noise: flip 5 % of the digits8 training labels at random (seeded), and report the recall
  *      of the flipped rows in the top 5 % / 10 % of the triage queue and of each signal alone.
  *   5. Verify: LDS (M subsets keeping α = 50 %), leave-one-out correlations and brittleness, on digits8
@@ -82,16 +82,22 @@ export async function triageBenchmarks(out: Out, log: (s: string) => void, quick
   out();
 
   // ------------------------------------------------------------------ 5. verify
+}
+
+/** Section 5, one data set at a time so each table row prints as soon as it is measured. */
+export async function verifyBenchmarks(out: Out, log: (s: string) => void, quick: boolean, only?: 'digits8' | 'digits'): Promise<void> {
+  const ex = ensureDigitsExample(join(__dirname, '..', 'examples'));
   out('## 5. Verify: LDS, leave-one-out, brittleness');
   out();
-  out('LDS (Park et al. 2023): per test row, Spearman over M subsets keeping α = 50 % of the training rows between f(θ*) + Σ_{removed} R̂_i and the loss retrained on the subset (warm-started Newton to ‖∇L‖ ≤ 1e-10), mean ± sd over test rows. "gradient similarity" replaces H⁻¹ by the identity (R̂_i ∝ g_tᵀg̃_i, a TracIn-like baseline) for scale. LOO: single-row first-order effects vs retraining without the row on 40 random rows. Brittleness: smallest k of the rows holding the prediction up whose removal flips it, by the Newton step and confirmed by retraining.');
+  out('LDS (Park et al. 2023): per test row, Spearman over M seeded subsets keeping α = 50 % of the training rows between f(θ*) + Σ_{removed} R̂_i (first order) and the loss retrained on the subset (warm-started Newton to ‖∇L‖ ≤ 1e-10); mean ± sd over randomly drawn test rows. "Gradient similarity" replaces H⁻¹ by the identity (R̂_i ∝ g_tᵀg̃_i, a TracIn-like baseline) on the same retrains.');
   out();
-  out('| data | test rows | M | LDS exact influence | LDS gradient similarity | LOO Pearson / Spearman | brittleness: flipped / median k / influence k confirmed | time s |');
-  out('|---|---|---|---|---|---|---|---|');
   const cases = [
-    { name: 'digits8 (1000 × 64, exact solver)', paths: ex.digits8, rows: quick ? 6 : 20, M: quick ? 20 : 50, loo: true },
-    { name: 'digits (2000 × 784, MNIST pixels, CG)', paths: ex.digits, rows: quick ? 3 : 10, M: quick ? 10 : 50, loo: !quick },
-  ];
+    { key: 'digits8', name: 'digits8 (1000 × 64, exact solver)', paths: ex.digits8, rows: quick ? 6 : 20, M: quick ? 20 : 50, brows: quick ? 2 : 5, loo: 40 },
+    { key: 'digits', name: 'digits (2000 × 784 MNIST pixels, CG)', paths: ex.digits, rows: quick ? 3 : 10, M: quick ? 10 : 50, brows: quick ? 0 : 2, loo: 20 },
+  ].filter((c) => !only || c.key === only);
+  const later: string[] = [];
+  out('| data | test rows | M | LDS exact influence | LDS gradient similarity | time s |');
+  out('|---|---|---|---|---|---|');
   for (const c of cases) {
     const t0 = performance.now();
     const s = await InfluenceSession.open({ trainFile: c.paths.train, testFile: c.paths.test, l2: 1e-3 });
@@ -107,30 +113,36 @@ export async function triageBenchmarks(out: Out, log: (s: string) => void, quick
       return spearman(removed.map((rem) => rem.reduce((a, i) => a + dots[i] + shift, 0)), r.actual);
     });
     const exact = lds.rows.map((r) => r.lds);
-    const looP: number[] = [], looS: number[] = [];
-    let flipped = 0; const ks: number[] = []; let confirmed = 0, withK = 0;
-    const brows = testRows.slice(0, quick ? 2 : 5);
-    if (c.loo) {
-      for (const t of brows) {
-        const l = leaveOneOut(s, t, { sample: 40, seed: 3 });
-        looP.push(l.pearson); looS.push(l.spearman);
-        const b = brittleness(s, t);
-        if (b.kRetrained !== null) { flipped++; ks.push(b.kRetrained); }
-        if (b.kInfluence !== null) { withK++; if (b.confirmed) confirmed++; }
-        log(`${c.name}: row ${t} LOO ${f2(l.pearson)} brittleness ${b.kInfluence}/${b.kRetrained}`);
-      }
+    out(`| ${c.name} | ${testRows.length} | ${c.M} | ${f2(mean(exact))} ± ${f2(sd(exact))} (min ${f2(Math.min(...exact))}) | ${f2(mean(gs))} ± ${f2(sd(gs))} | ${((performance.now() - t0) / 1000).toFixed(0)} |`);
+    log(`${c.name}: LDS ${f2(mean(exact))}`);
+    for (const t of testRows.slice(0, c.brows)) {
+      const t1 = performance.now();
+      const l = leaveOneOut(s, t, { sample: c.loo, seed: 3 });
+      const b = brittleness(s, t);
+      later.push(`| ${c.name} | ${t} | ${b.before.predicted === s.test.classes[s.test.y[t]] ? 'right' : 'wrong'}, p = ${b.before.probability.toFixed(2)} | ${f2(l.pearson)} / ${f2(l.spearman)} (${c.loo} random) | ${b.kInfluence ?? '—'} | ${b.kRetrained ?? `not found ≤ ${b.maxRemove}`} | ${b.confirmed === null ? '—' : b.confirmed ? 'yes' : 'no'} | ${b.retrains} | ${((performance.now() - t1) / 1000).toFixed(0)} |`);
+      log(`${c.name}: row ${t} LOO ${f2(l.pearson)} brittleness ${b.kInfluence}/${b.kRetrained}`);
     }
-    ks.sort((a, b) => a - b);
-    const loo = c.loo ? `${f2(mean(looP))} / ${f2(mean(looS))}` : '—';
-    const brit = c.loo ? `${flipped}/${brows.length} / ${ks.length ? ks[Math.floor(ks.length / 2)] : '—'} / ${confirmed}/${withK}` : '—';
-    out(`| ${c.name} | ${testRows.length} | ${c.M} | ${f2(mean(exact))} ± ${f2(sd(exact))} | ${f2(mean(gs))} ± ${f2(sd(gs))} | ${loo} | ${brit} | ${((performance.now() - t0) / 1000).toFixed(0)} |`);
-    log(`${c.name} done`);
   }
   out();
+  if (later.length) {
+    out('Leave-one-out (first order vs retraining without the row) and brittleness (smallest k of the rows holding the prediction up whose removal flips it: by the Newton step, then by retraining starting from that answer; "confirmed" = retraining without the Newton-step answer flips too) for the first test rows:');
+    out();
+    out('| data | test row | prediction | LOO Pearson / Spearman | k by Newton step | k retrained | confirmed | retrains | time s |');
+    out('|---|---|---|---|---|---|---|---|---|');
+    for (const l of later) out(l);
+    out();
+  }
 }
 
 if (require.main === module) {
   const T0 = performance.now();
-  triageBenchmarks((s = '') => process.stdout.write(s + '\n'), (s) => process.stderr.write(`[${((performance.now() - T0) / 1000).toFixed(1)}s] ${s}\n`), process.argv.includes('--quick'))
-    .catch((e) => { process.stderr.write(String((e as Error).stack ?? e) + '\n'); process.exitCode = 1; });
+  const out = (s = '') => process.stdout.write(s + '\n');
+  const log = (s: string) => process.stderr.write(`[${((performance.now() - T0) / 1000).toFixed(1)}s] ${s}\n`);
+  const quick = process.argv.includes('--quick');
+  const part = process.argv.find((a) => a.startsWith('--part='))?.slice(7) ?? 'all';
+  const only = process.argv.find((a) => a.startsWith('--data='))?.slice(7) as 'digits8' | 'digits' | undefined;
+  (async () => {
+    if (part !== 'verify') await triageBenchmarks(out, log, quick);
+    if (part !== 'noise') await verifyBenchmarks(out, log, quick, only);
+  })().catch((e) => { process.stderr.write(String((e as Error).stack ?? e) + '\n'); process.exitCode = 1; });
 }

@@ -187,7 +187,10 @@ export function applyEdits(data: Dataset, doc: EditsDocument, editsFile = EDITS_
   const X = new Float64Array(keep.length * d);
   keep.forEach((i, r) => X.set(data.X.subarray(i * d, (i + 1) * d), r * d));
   return {
-    data: { ...data, n: keep.length, X, y: Int32Array.from(keep, (i) => y[i]), lines: Int32Array.from(keep, (i) => data.lines[i]) },
+    data: {
+      ...data, n: keep.length, X, y: Int32Array.from(keep, (i) => y[i]), lines: Int32Array.from(keep, (i) => data.lines[i]),
+      ...(data.rowFiles ? { rowFiles: keep.map((i) => data.rowFiles![i]) } : {}),
+    },
     relabelled, excluded, original: Int32Array.from(keep),
   };
 }

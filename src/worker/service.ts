@@ -1,6 +1,6 @@
 /**
  * Request handlers of the worker, independent of the transport (main.ts wires them to JSON-RPC).
- * Holds the one warm InfluenceSession: the fitted model and factorised Hessian stay in memory
+ * Holds the one warm Analyzer: the fitted model and factorised Hessian stay in memory
  * between requests and are rebuilt only when `open` names other files or settings.
  */
 import { rowOf } from '../engine/data/dataset';
@@ -12,6 +12,7 @@ import type {
   WorkerMethod, WorkerNotifications, WorkerStatus,
 } from '../protocol';
 import { engineOpen, type EngineSession, type OpenSession } from './engine';
+import { mostHarmfulFirst } from '../engine/influence/ranking';
 
 /** What a handler can ask about its request: cancellation (polled by the engine). */
 export interface RequestToken { readonly isCancellationRequested: boolean }
@@ -82,18 +83,17 @@ export class WorkerService {
     if (this.opening && key === this.openKey) return this.opening;
     if (!(this.session && key === this.openKey)) {
       const open = this.open();
-      if (p.modelType === 'tfjs' && !p.modelPath) throw new Error('a "tfjs" model needs "path" (its model.json) in influence.config.json');
       const t0 = performance.now();
       this.openKey = key;
-      this.session?.dispose?.(); // a TensorFlow.js model holds tensors
+      this.session?.dispose(); // a TensorFlow.js model holds tensors
       this.session = null;
       this.selfCache = null;
       this.candidateCache.clear();
-      const opts = {
-        trainFile: p.trainFile, testFile: p.testFile, labelColumn: p.labelColumn, l2: p.l2,
-        tfjsModel: p.modelType === 'tfjs' ? p.modelPath : undefined,
+      const spec = {
+        trainFile: p.trainFile, testFile: p.testFile, labelColumn: p.labelColumn,
+        model: { type: p.modelType ?? 'linear', path: p.modelPath },
       };
-      this.opening = open(opts, work).then((s) => {
+      this.opening = open(spec, { l2: p.l2 }, work).then((s) => {
         this.session = s;
         return this.describe(s, { open: performance.now() - t0 });
       });
@@ -139,13 +139,12 @@ export class WorkerService {
   groups(p: GroupsParams, work: Work): GroupsResponse {
     const s = this.need();
     let specs = p.groups ?? this.candidates(s, p.testIndex, work);
-    const effect = (g: GroupResult) => g.secondOrder ?? g.firstOrder;
     let results: GroupResult[];
     if (p.streamId) {
       // One group at a time, each announced as soon as it is estimated (estimates can take seconds per group).
       // Most harmful by first order first (a free sum of row scores), so the groups that matter arrive early.
       if (p.testIndex !== null) {
-        const scores = s.explain(p.testIndex, { top: 1 }).scores;
+        const { scores } = s.rowScores(p.testIndex, work);
         const first = (g: GroupSpec) => g.members.reduce((acc, i) => acc + scores[i], 0);
         specs = [...specs].sort((a, b) => first(a) - first(b));
       }
@@ -163,7 +162,7 @@ export class WorkerService {
       results = s.groups(p.testIndex, specs, { retrain: !!p.retrain }, work);
     }
     // Most harmful first: removal lowers the test loss most (most negative removal effect).
-    results.sort((a, b) => effect(a) - effect(b));
+    results.sort(mostHarmfulFirst);
     return { testIndex: p.testIndex, groups: p.limit ? results.slice(0, p.limit) : results };
   }
 

@@ -40,17 +40,12 @@ describe('digits example', () => {
   const a = tempDir('il-digits-a-');
   const b = tempDir('il-digits-b-');
   let ex: DigitsExample;
-  let ms = 0;
 
-  before(() => {
-    const t0 = performance.now();
-    ex = ensureDigitsExample(a);
-    ms = performance.now() - t0;
-  });
+  before(() => { ex = ensureDigitsExample(a); });
 
-  it('builds in under 2 s', () => {
+  // No wall-clock bound here: tests must not depend on machine speed (npm run bench times the build).
+  it('writes the four example files', () => {
     assert.equal(ex.written.length, 4);
-    assert.ok(ms < 2000, `took ${ms.toFixed(0)} ms`);
   });
 
   it('has the documented sizes, headers, balanced labels and values in [0,1]', () => {

@@ -51,7 +51,7 @@ test('an MLP is explained at its loaded weights with the backend and curvature r
   assert.equal(res.model?.backend, 'cpu');
   assert.equal(res.model?.curvature, 'gauss-newton');
   assert.equal(res.scores.length, 40);
-  assert.ok(res.solve.relResidual < 1e-4, `residual ${res.solve.relResidual}`);
+  assert.ok(res.solve && res.solve.relResidual < 1e-4, `residual ${res.solve?.relResidual}`);
   assert.ok(s.fit.notes!.some((n) => /not an exact optimum/.test(n)));
   s.dispose();
 });

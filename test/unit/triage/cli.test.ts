@@ -142,3 +142,12 @@ test('triage --edits reports what the edits did, retrained', () => {
   assert.ok(Math.abs(o.edits.after.loss - edited.before.loss) < 1e-12, 'after = the edited fit');
   assert.match(o.edits.sentence, /^The edits \(1 relabelled\) /);
 });
+
+test('explain --test-index: each listed row carries its sentence, and the sign convention is stated', () => {
+  const r = cli('explain', '--train', train, '--test', test_, '--test-index', '4', '--top', '2', '--json');
+  assert.equal(r.code, 0, r.err);
+  const o = JSON.parse(r.out);
+  for (const h of o.harmful) assert.match(h.sentence, new RegExp(`^Removing row ${h.index} \\(line ${h.line}\\) alone would lower this sample's loss by .* — it was harmful\\.$`));
+  for (const h of o.helpful) assert.match(h.sentence, /would raise this sample's loss by .* — it helped\.$/);
+  assert.match(o.signConvention, /Negative means the rows were harmful/);
+});

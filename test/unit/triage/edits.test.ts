@@ -43,6 +43,9 @@ test('applying edits relabels and excludes by file line and leaves the input unt
   assert.deepEqual(Array.from(original), [0, 1, 2, 4]);
   assert.deepEqual(Array.from(out.X), [1, 0, 0, 1, 1, 1, 0, 2]);
   assert.deepEqual(Array.from(data.y), [0, 1, 2, 0, 1], 'input not modified');
+  // Image-folder rows keep their image file.
+  const images = { ...data, rowFiles: ['a.png', 'b.png', 'c.png', 'd.png', 'e.png'] };
+  assert.deepEqual(applyEdits(images, doc()).data.rowFiles, ['a.png', 'b.png', 'c.png', 'e.png']);
   // The latest edit of a line wins.
   const twice = addEdit(doc(), { action: 'relabel', line: 3, from: '1', to: '0' });
   assert.deepEqual(Array.from(applyEdits(data, twice).data.y), [0, 0, 2, 1]);

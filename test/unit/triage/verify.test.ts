@@ -34,7 +34,7 @@ test('LDS: actual values are retrained losses on the subsets, predictions add fi
     assert.ok(Math.abs(res.rows[0].actual[j] - truth) < 1e-8, `subset ${j}`);
   }
   const scores = s.explain(t).scores;
-  const f0 = s.explain(t).testLoss;
+  const f0 = s.explain(t).testLoss!;
   assert.ok(Math.abs(res.rows[0].predicted[4] - (f0 + removed[4].reduce((a, i) => a + scores[i], 0))) < 1e-10);
   assert.ok(res.mean > 0.7, `LDS ${res.mean}`);
   // Scores that carry no information about the rows do not rank the subsets.
@@ -45,7 +45,7 @@ test('LDS: actual values are retrained losses on the subsets, predictions add fi
 test('leave-one-out: each actual effect is a retrain without that row', () => {
   const t = 5;
   const res = leaveOneOut(s, t, { sample: 12, extremes: 3, seed: 2 });
-  const f0 = s.explain(t).testLoss;
+  const f0 = s.explain(t).testLoss!;
   for (const p of res.points.slice(0, 3)) {
     const truth = coldRefit(complementRows(s.train.n, [p.index]), t).loss - f0;
     assert.ok(Math.abs(p.actual - truth) < 1e-8);
