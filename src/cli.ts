@@ -11,6 +11,8 @@ import * as selfInfluence from './cli/commands/selfInfluence';
 import * as demo from './cli/commands/demo';
 import * as sweep from './cli/commands/sweep';
 import * as select from './cli/commands/select';
+import * as triage from './cli/commands/triage';
+import * as verify from './cli/commands/verify';
 
 interface Command { usage: string; run(args: ParsedArgs): Promise<void> }
 
@@ -21,6 +23,8 @@ export const commands: Record<string, Command> = {
   demo,
   sweep,
   select,
+  triage,
+  verify,
 };
 
 function help(): string {

@@ -5,7 +5,7 @@ import { DEFAULT_SETTINGS, SETTING_CHOICES } from '../engine/analyzer/settings';
 import type { Work } from '../engine/types';
 import { BYO_FLAGS, byoOptions } from './byo';
 
-export const SESSION_FLAGS = ['train', 'test', 'label', 'l2', 'standardize', 'no-bias-reg', 'solver', 'model', 'tfjs-model', 'backend', 'curvature', 'json', ...BYO_FLAGS] as const;
+export const SESSION_FLAGS = ['train', 'test', 'label', 'l2', 'standardize', 'no-bias-reg', 'solver', 'model', 'tfjs-model', 'backend', 'curvature', 'edits', 'json', ...BYO_FLAGS] as const;
 export const BOOLEAN_FLAGS = new Set(['standardize', 'no-bias-reg', 'json', 'retrain', 'help', 'keep-head']);
 
 export function sessionOptions(f: Flags): SessionOptions {
@@ -42,10 +42,17 @@ export function stderrWork(quiet: boolean): Work {
 }
 
 export async function openSession(f: Flags, work: Work): Promise<InfluenceSession> {
-  const s = await InfluenceSession.open(sessionOptions(f), work);
+  const edits = f.str('edits');
+  const s = edits ? await openWithEdits(f, edits, work) : await InfluenceSession.open(sessionOptions(f), work);
   if (process.stderr.isTTY && !f.has('json')) process.stderr.write('\r'.padEnd(80) + '\r');
   if (!s.fit.converged) process.stderr.write(`warning: training stopped at ‖∇L‖ = ${s.fit.gradNorm.toExponential(2)} > 1e-10; influence estimates assume an optimum\n`);
   return s;
+}
+
+async function openWithEdits(f: Flags, file: string, work: Work): Promise<InfluenceSession> {
+  const { session, applied } = await (await import('./edits')).openEditedSession(sessionOptions(f), file, work);
+  if (!f.has('json')) process.stderr.write(`edits: ${applied.relabelled} relabelled, ${applied.excluded} excluded (${file})\n`);
+  return session;
 }
 
 export function emit(json: boolean, obj: unknown, human: () => string): void {
