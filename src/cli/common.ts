@@ -1,10 +1,15 @@
 /** Options shared by every command that opens a session (data, model, solver). */
 import { Flags } from './args';
 import { InfluenceSession, type SessionOptions } from '../engine/session';
+import { InputError } from '../engine/data/dataset';
 import type { Work } from '../engine/types';
+import { BACKEND_CHOICES, CURVATURE_CHOICES, MODEL_CHOICES, SOLVER_CHOICES } from './choices';
+import { LEGACY_SWITCHES, SESSION_OPTIONS } from './options';
 
-export const SESSION_FLAGS = ['train', 'test', 'label', 'l2', 'standardize', 'no-bias-reg', 'solver', 'model', 'tfjs-model', 'backend', 'curvature', 'json'] as const;
-export const BOOLEAN_FLAGS = new Set(['standardize', 'no-bias-reg', 'json', 'retrain', 'help']);
+/** Names of the session options (for commands that list their allowed options by name). */
+export const SESSION_FLAGS = SESSION_OPTIONS.map((o) => o.name);
+/** Switches of commands without their own option declarations; derived from the declarations. */
+export const BOOLEAN_FLAGS = LEGACY_SWITCHES;
 
 export function sessionOptions(f: Flags): SessionOptions {
   return {
@@ -14,11 +19,11 @@ export function sessionOptions(f: Flags): SessionOptions {
     l2: f.num('l2', 1e-3),
     standardize: f.has('standardize'),
     regularizeBias: !f.has('no-bias-reg'),
-    solver: f.oneOf('solver', ['auto', 'exact', 'cg', 'lissa'] as const, 'auto'),
-    model: f.oneOf('model', ['auto', 'softmax', 'logistic'] as const, 'auto'),
+    solver: f.oneOf('solver', SOLVER_CHOICES, 'auto'),
+    model: f.oneOf('model', MODEL_CHOICES, 'auto'),
     tfjsModel: f.str('tfjs-model'),
-    backend: f.oneOf('backend', ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const, 'auto'),
-    curvature: f.oneOf('curvature', ['gauss-newton', 'hessian'] as const, 'gauss-newton'),
+    backend: f.oneOf('backend', BACKEND_CHOICES, 'auto'),
+    curvature: f.oneOf('curvature', CURVATURE_CHOICES, 'gauss-newton'),
   };
 }
 
@@ -37,11 +42,35 @@ export function stderrWork(quiet: boolean): Work {
   };
 }
 
+/** The engine names the extension's setting; on the command line the option is --label. */
+function forTheCli(e: unknown): unknown {
+  if (e instanceof InputError && e.message.includes('(labelColumn)')) {
+    const err = new InputError(e.message.replace(/choose the label column in the settings \(labelColumn\)/, 'name it with --label COL'));
+    return err;
+  }
+  return e;
+}
+
 export async function openSession(f: Flags, work: Work): Promise<InfluenceSession> {
-  const s = await InfluenceSession.open(sessionOptions(f), work);
+  let s: InfluenceSession;
+  try {
+    s = await InfluenceSession.open(sessionOptions(f), work);
+  } catch (e) {
+    throw forTheCli(e);
+  }
   if (process.stderr.isTTY && !f.has('json')) process.stderr.write('\r'.padEnd(80) + '\r');
-  if (!s.fit.converged) process.stderr.write(`warning: training stopped at ‖∇L‖ = ${s.fit.gradNorm.toExponential(2)} > 1e-10; influence estimates assume an optimum\n`);
+  const warning = fitWarning(s.fit);
+  if (warning) process.stderr.write(`warning: ${warning}\n`);
   return s;
+}
+
+/**
+ * Only a fit that ran and stopped short deserves the warning: a model explained at its saved weights did
+ * not train here (its fit notes say how far from an optimum it is).
+ */
+export function fitWarning(fit: { converged: boolean; iterations: number; gradNorm: number }): string | undefined {
+  if (fit.converged || fit.iterations === 0) return undefined;
+  return `training stopped at ‖∇L‖ = ${fit.gradNorm.toExponential(2)} > 1e-10; influence estimates assume an optimum`;
 }
 
 export function emit(json: boolean, obj: unknown, human: () => string): void {

@@ -46,7 +46,7 @@ export interface SessionOptions {
   /** A TensorFlow.js Layers model (model.json) to explain instead of fitting a linear model. */
   tfjsModel?: string;
   /** TensorFlow.js backend for tfjs models (default: the fastest present). */
-  backend?: 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+  backend?: import('./neural/backendNames').BackendPreference;
   /** Curvature for tfjs models: the PSD Gauss-Newton matrix (default) or the exact Hessian (may be indefinite). */
   curvature?: 'hessian' | 'gauss-newton';
 }
@@ -176,6 +176,8 @@ export class InfluenceSession implements InfluenceSessionApi {
     const model = new LinearClassifier(kind, train.d, K);
     const l2 = opts.l2 ?? 1e-3;
     if (!(l2 >= 0) || !Number.isFinite(l2)) throw new InputError(`--l2 must be a non-negative number, got ${l2}`);
+    // Adding one vector to every class's weights changes no softmax probability: without λ the Hessian is singular.
+    if (l2 === 0 && kind === 'softmax') throw new InputError(`l2 = 0 leaves the softmax model (${K} classes) without a unique optimum: adding the same vector to every class's weights changes no prediction, so the Hessian is singular and influence is undefined. Use a positive l2 (the default is 1e-3).`);
     const obj = new Objective(model, train, { l2, regularizeBias: opts.regularizeBias ?? true });
     const t0 = now();
     work.progress?.(0.05, 'fitting the model');

@@ -107,7 +107,7 @@ class Controller implements vscode.Disposable {
         void vscode.window.showInformationMessage('Influence Lens: the worker is running again.');
       },
     });
-    this.worker.on('influence/backend', (b) => { this.status.update(this.worker.state, b.backend); this.log.appendLine(`compute backend: ${b.backend} (${b.tried.join('; ')})`); });
+    this.worker.on('influence/backend', (b) => { this.status.backendReport(this.worker.state, b.backend, b.tried); this.log.appendLine(`compute backend: ${b.backend} (${b.tried.join('; ')})`); });
     const post = this.onWebviewMessage.bind(this);
     this.explainPanel = new Panel('explain', 'Influence: Explain', context.extensionUri, post, (l) => this.log.appendLine(l));
     this.sweepPanel = new Panel('sweep', 'Influence: Class Sweep', context.extensionUri, post, (l) => this.log.appendLine(l));

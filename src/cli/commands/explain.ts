@@ -1,16 +1,29 @@
 import { Flags, type ParsedArgs } from '../args';
-import { SESSION_FLAGS, emit, openSession, stderrWork } from '../common';
+import { emit, openSession, stderrWork } from '../common';
 import { fmt, table } from '../format';
+import { SESSION_OPTIONS, type CommandSpec } from '../options';
 import type { RowRef } from '../../engine/results';
 
-export const usage = 'explain --train F --test F --test-index I [--label COL] [--l2 λ] [--standardize] [--no-bias-reg] [--solver exact|cg|lissa] [--top K] [--tfjs-model model.json [--backend auto|wasm|cpu|tensorflow|tensorflow-gpu] [--curvature gauss-newton|hessian]] [--json]';
+export const spec: CommandSpec = {
+  name: 'explain',
+  summary: 'the training rows that most moved one test prediction (first-order removal effects)',
+  description: 'Fits the model (or opens --tfjs-model), then scores every training row by its removal effect on the\n' +
+    'test row\'s loss: negative = removing it lowers the loss (harmful), positive = helpful. Rows are 0-based.',
+  options: [
+    { name: 'test-index', value: 'I', required: true, help: 'the test row to explain, 0-based (row 0 is the first data row)' },
+    { name: 'top', value: 'K', default: 10, help: 'rows listed per direction (--json always has every score)' },
+    ...SESSION_OPTIONS,
+  ],
+  examples: ['influence-lens explain --train examples/digits8/train.csv --test examples/digits8/test.csv --test-index 3 --top 5'],
+};
 
 export async function run(args: ParsedArgs): Promise<void> {
-  const f = new Flags(args, [...SESSION_FLAGS, 'test-index', 'top']);
+  const f = new Flags(args, spec.options);
   const testIndex = f.int('test-index');
-  if (testIndex === undefined) throw new (await import('../../engine/data/dataset')).InputError('missing required option --test-index');
+  const top = f.int('top')!;
+  if (testIndex === undefined) f.need('test-index');
   const session = await openSession(f, stderrWork(f.has('json')));
-  const res = session.explain(testIndex, { top: f.int('top', 10) });
+  const res = session.explain(testIndex!, { top });
   emit(f.has('json'), res, () => {
     const rows = (title: string, refs: RowRef[]) => `${title}\n` + table(['row', 'removal effect', 'label', 'where'], refs.map((r) => [r.index, fmt(r.score, 6), r.label, `${r.file}:${r.line}`]));
     return [

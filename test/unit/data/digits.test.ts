@@ -48,9 +48,10 @@ describe('digits example', () => {
     ms = performance.now() - t0;
   });
 
-  it('builds in under 2 s', () => {
+  // Build time is a benchmark's business (tests must not depend on machine speed): only reported here.
+  it('writes the four files', (t) => {
     assert.equal(ex.written.length, 4);
-    assert.ok(ms < 2000, `took ${ms.toFixed(0)} ms`);
+    t.diagnostic(`built in ${ms.toFixed(0)} ms`);
   });
 
   it('has the documented sizes, headers, balanced labels and values in [0,1]', () => {
