@@ -51,10 +51,28 @@ function forTheCli(e: unknown): unknown {
   return e;
 }
 
+/**
+ * A backend asked for by name that does not load falls through to the next one: say which and why.
+ * (With `auto` skipping tfjs-node and WebGPU is the usual case; the result names the backend used.)
+ */
+export function backendNote(prefer: string, sel: { backend: string; tried: { name: string; ok: boolean; error?: string }[] }): string | undefined {
+  if (prefer === 'auto' || sel.backend === prefer) return undefined;
+  return `TensorFlow.js backend ${prefer} is not available, using ${sel.backend}: ` +
+    sel.tried.filter((t) => !t.ok).map((t) => `${t.name}: ${t.error}`).join('; ');
+}
+
 export async function openSession(f: Flags, work: Work): Promise<InfluenceSession> {
   let s: InfluenceSession;
+  const opts = sessionOptions(f);
+  if (opts.tfjsModel && opts.backend) {
+    const { selectBackend } = await import('../engine/neural/backend');
+    const sel = await selectBackend(opts.backend);
+    const note = backendNote(opts.backend, sel);
+    if (note) process.stderr.write(`note: ${note}\n`);
+    opts.backend = sel.backend as typeof opts.backend;
+  }
   try {
-    s = await InfluenceSession.open(sessionOptions(f), work);
+    s = await InfluenceSession.open(opts, work);
   } catch (e) {
     throw forTheCli(e);
   }

@@ -12,6 +12,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { pathToFileURL } from 'url';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { BACKEND_CHAIN, BACKEND_PREFERENCES, type BackendName, type BackendPreference } from './backendNames';
@@ -115,6 +116,20 @@ async function attempt(name: BackendName, opts: BackendOptions): Promise<Backend
   }
 }
 
+/**
+ * The `webgpu` package from node_modules, else the copy a platform-specific .vsix carries next to the
+ * bundles (dist/native/webgpu, see scripts/package-target.mjs).
+ */
+async function loadWebgpuPackage(): Promise<WebgpuModule> {
+  try {
+    return await (import('webgpu') as Promise<WebgpuModule>);
+  } catch (e) {
+    const copy = path.join(__dirname, 'native', 'webgpu', 'index.js');
+    if (!fs.existsSync(copy)) throw e;
+    return await (import(pathToFileURL(copy).href) as Promise<WebgpuModule>);
+  }
+}
+
 /** Linux: is the Vulkan loader in the dynamic linker's cache or on LD_LIBRARY_PATH? Other systems: assume so. */
 export function hasVulkanLoader(): boolean {
   if (process.platform !== 'linux') return true;
@@ -133,14 +148,14 @@ async function attemptWebgpu(opts: BackendOptions): Promise<BackendAttempt> {
   const name = 'webgpu' as const;
   const fail = (error: string): BackendAttempt => ({ name, ok: false, error });
   if (!tf.findBackendFactory('webgpu')) {
-    // Without the Vulkan loader Dawn only prints a native warning and finds no adapter: say why instead.
-    if (!opts.loadWebgpu && !hasVulkanLoader()) return fail('libvulkan.so.1 is not installed (Debian/Ubuntu: apt install libvulkan1; a GPU driver provides the Vulkan driver)');
     let mod: WebgpuModule;
     try {
-      mod = await (opts.loadWebgpu ?? (() => import('webgpu') as Promise<WebgpuModule>))();
+      mod = await (opts.loadWebgpu ?? loadWebgpuPackage)();
     } catch (e) {
       return fail(`the webgpu package (dawn.node) did not load: ${errText(e)}`);
     }
+    // Without the Vulkan loader Dawn only prints a native warning and finds no adapter: say why instead.
+    if (!opts.loadWebgpu && !hasVulkanLoader()) return fail('libvulkan.so.1 is not installed (Debian/Ubuntu: apt install libvulkan1; a GPU driver provides the Vulkan driver)');
     let gpu: ReturnType<WebgpuModule['create']>;
     let adapter: unknown;
     try {

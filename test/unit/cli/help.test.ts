@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs, Flags } from '../../../src/cli/args';
 import { commandHelp, switchesOf, SESSION_OPTIONS } from '../../../src/cli/options';
-import { fitWarning } from '../../../src/cli/common';
+import { backendNote, fitWarning } from '../../../src/cli/common';
 import { fewerRowsNote } from '../../../src/cli/commands/sweep';
 import { commands, globalHelp } from '../../../src/cli';
 import { BACKEND_CHAIN } from '../../../src/engine/neural/backendNames';
@@ -149,4 +149,11 @@ test('the sample groups file in docs/ is valid, with 0-based indices', () => {
   assert.ok(specs.some((g) => g.members.includes(0)), 'index 0 (the first data row) is allowed');
   assert.throws(() => userGroups([{ name: 'x', members: [1000] }], 1000, file), (e: Error) => /1000/.test(e.message));
   void InputError;
+});
+
+test('a backend asked for by name that does not load is reported with the reasons; auto stays quiet', () => {
+  const tried = [{ name: 'webgpu', ok: false, error: 'libvulkan.so.1 is not installed' }, { name: 'wasm', ok: true }];
+  assert.equal(backendNote('webgpu', { backend: 'wasm', tried }), 'TensorFlow.js backend webgpu is not available, using wasm: webgpu: libvulkan.so.1 is not installed');
+  assert.equal(backendNote('auto', { backend: 'wasm', tried }), undefined);
+  assert.equal(backendNote('wasm', { backend: 'wasm', tried: [{ name: 'wasm', ok: true }] }), undefined);
 });
