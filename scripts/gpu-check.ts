@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { BACKEND_CHAIN, type BackendName } from '../src/engine/neural/backendNames';
+import { BACKEND_CHAIN, type BackendName } from '../src/engine/neural/backends';
 
 const ROOT = path.resolve(__dirname, '..');
 const ROWS = 1000;
@@ -22,7 +22,7 @@ async function one(name: BackendName): Promise<Report> {
   const sel = await selectBackend(name);
   // selectBackend falls through to slower backends; here only the one asked for counts.
   if (sel.backend !== name) return { backend: name, loaded: false, error: sel.tried[0].error };
-  const { ensureDigitsExample } = await import('../src/engine/data/digits');
+  const { ensureDigitsExample } = await import('../src/tools/digitsExample');
   const { loadDataset } = await import('../src/engine/data/load');
   const { openNeuralModel } = await import('../src/engine/neural/load');
   const ex = ensureDigitsExample(path.join(ROOT, 'examples'));

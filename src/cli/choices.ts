@@ -1,22 +1,20 @@
 /**
- * The CLI's option choices, derived from the engine's own lists where it exports them. One place, so
- * they follow the engine: point these at the engine's registries as they appear.
+ * The CLI's option choices and defaults, taken from the engine's registries and settings: one place, so
+ * the CLI follows the engine (a new solver, sampler, backend or method appears in --help by itself).
  */
-import { BACKEND_PREFERENCES } from '../engine/neural/backendNames';
-import { SAMPLERS } from '../engine/samplers';
-import type { SolverName } from '../engine/solvers/types';
-import type { Direction, SelectMethod } from '../engine/results';
+import { DEFAULT_SETTINGS, SETTING_CHOICES } from '../engine/analyzer/settings';
+import { SAMPLER_NAMES } from '../engine/samplers/index';
+import { SOLVER_NAMES } from '../engine/solvers/registry';
+import { SELECT_METHOD_NAMES } from '../engine/select/index';
+import type { Direction } from '../engine/results';
 
-/** Every SolverName (the compile-time check below fails if the engine adds one and this list does not). */
-export const STEP_SOLVERS = ['exact', 'cg', 'lissa'] as const satisfies readonly SolverName[];
-export const SOLVER_CHOICES = ['auto', ...STEP_SOLVERS] as const;
-export const SAMPLER_CHOICES = SAMPLERS;
-export const BACKEND_CHOICES = BACKEND_PREFERENCES;
-export const MODEL_CHOICES = ['auto', 'softmax', 'logistic'] as const;
-export const CURVATURE_CHOICES = ['gauss-newton', 'hessian'] as const;
-export const SELECT_METHODS = ['greedy', 'pgd', 'topk'] as const satisfies readonly SelectMethod[];
+export const SOLVER_CHOICES = SETTING_CHOICES.solver;
+export const MODEL_CHOICES = SETTING_CHOICES.linearModel;
+export const BACKEND_CHOICES = SETTING_CHOICES.backend;
+export const CURVATURE_CHOICES = SETTING_CHOICES.curvature;
+/** Solvers for the sweep's sampled-Hessian step (no 'auto'). */
+export const STEP_SOLVERS = SOLVER_NAMES;
+export const SAMPLER_CHOICES = SAMPLER_NAMES;
+export const SELECT_METHODS = SELECT_METHOD_NAMES;
 export const DIRECTIONS = ['harmful', 'helpful'] as const satisfies readonly Direction[];
-
-type Missing<All, Listed> = Exclude<All, Listed> extends never ? true : false;
-const complete: [Missing<SolverName, (typeof STEP_SOLVERS)[number]>, Missing<SelectMethod, (typeof SELECT_METHODS)[number]>, Missing<Direction, (typeof DIRECTIONS)[number]>] = [true, true, true];
-void complete;
+export { DEFAULT_SETTINGS };

@@ -3,7 +3,7 @@ import { Flags } from './args';
 import { InfluenceSession, type SessionOptions } from '../engine/session';
 import { InputError } from '../engine/data/dataset';
 import type { Work } from '../engine/types';
-import { BACKEND_CHOICES, CURVATURE_CHOICES, MODEL_CHOICES, SOLVER_CHOICES } from './choices';
+import { BACKEND_CHOICES, CURVATURE_CHOICES, DEFAULT_SETTINGS, MODEL_CHOICES, SOLVER_CHOICES } from './choices';
 import { LEGACY_SWITCHES, SESSION_OPTIONS } from './options';
 
 /** Names of the session options (for commands that list their allowed options by name). */
@@ -16,14 +16,15 @@ export function sessionOptions(f: Flags): SessionOptions {
     trainFile: f.need('train'),
     testFile: f.need('test'),
     labelColumn: f.str('label'),
-    l2: f.num('l2', 1e-3),
+    // Defaults come from the analyzer's settings (src/engine/analyzer/settings.ts), choices from its registries.
+    l2: f.num('l2'),
     standardize: f.has('standardize'),
     regularizeBias: !f.has('no-bias-reg'),
-    solver: f.oneOf('solver', SOLVER_CHOICES, 'auto'),
-    model: f.oneOf('model', MODEL_CHOICES, 'auto'),
+    solver: f.oneOf('solver', SOLVER_CHOICES, DEFAULT_SETTINGS.solver),
+    model: f.oneOf('model', MODEL_CHOICES, DEFAULT_SETTINGS.linearModel),
     tfjsModel: f.str('tfjs-model'),
-    backend: f.oneOf('backend', BACKEND_CHOICES, 'auto'),
-    curvature: f.oneOf('curvature', CURVATURE_CHOICES, 'gauss-newton'),
+    backend: f.oneOf('backend', BACKEND_CHOICES, DEFAULT_SETTINGS.backend),
+    curvature: f.oneOf('curvature', CURVATURE_CHOICES, DEFAULT_SETTINGS.curvature),
   };
 }
 

@@ -4,7 +4,7 @@
  * and its --help text are all derived from these declarations.
  */
 import {
-  BACKEND_CHOICES, CURVATURE_CHOICES, MODEL_CHOICES, SOLVER_CHOICES,
+  BACKEND_CHOICES, CURVATURE_CHOICES, DEFAULT_SETTINGS, MODEL_CHOICES, SOLVER_CHOICES,
 } from './choices';
 
 export interface OptionSpec {
@@ -47,14 +47,14 @@ export const SESSION_OPTIONS: readonly OptionSpec[] = [
   { name: 'train', value: 'FILE', required: true, help: 'training data: CSV with a header row, or JSONL' },
   { name: 'test', value: 'FILE', required: true, help: 'test data with the same feature columns as the training data' },
   { name: 'label', value: 'COL', default: 'label', help: 'the label column (CSV) or field (JSONL)' },
-  { name: 'l2', value: 'λ', default: 1e-3, help: 'L2 strength λ of the mean-form objective (1/n)Σℓᵢ + (λ/2)‖θ‖²; must be positive for softmax (several classes)' },
+  { name: 'l2', value: 'λ', default: DEFAULT_SETTINGS.l2, help: 'L2 strength λ of the mean-form objective (1/n)Σℓᵢ + (λ/2)‖θ‖²; must be positive for softmax (several classes)' },
   { name: 'standardize', help: 'scale every feature to mean 0, variance 1 with training statistics' },
   { name: 'no-bias-reg', help: 'leave the biases out of the L2 penalty' },
-  { name: 'model', value: 'KIND', choices: MODEL_CHOICES, default: 'auto', help: 'linear model: auto is logistic for two classes, softmax otherwise' },
-  { name: 'solver', value: 'NAME', choices: SOLVER_CHOICES, default: 'auto', defaultText: 'auto: exact up to 2500 parameters, preconditioned cg above', help: 'how H⁻¹v is solved' },
+  { name: 'model', value: 'KIND', choices: MODEL_CHOICES, default: DEFAULT_SETTINGS.linearModel, help: 'linear model: auto is logistic for two classes, softmax otherwise' },
+  { name: 'solver', value: 'NAME', choices: SOLVER_CHOICES, default: DEFAULT_SETTINGS.solver, defaultText: 'auto: exact up to 2500 parameters, preconditioned cg above', help: 'how H⁻¹v is solved' },
   { name: 'tfjs-model', value: 'FILE', help: 'a TensorFlow.js Layers model.json (weights next to it) to explain instead of fitting a linear model' },
-  { name: 'backend', value: 'NAME', choices: BACKEND_CHOICES, default: 'auto', help: 'TensorFlow.js backend for --tfjs-model; auto tries them in this order, a failing one falls through to the next' },
-  { name: 'curvature', value: 'KIND', choices: CURVATURE_CHOICES, default: 'gauss-newton', help: 'curvature for --tfjs-model: the positive semi-definite Gauss-Newton matrix or the exact Hessian' },
+  { name: 'backend', value: 'NAME', choices: BACKEND_CHOICES, default: DEFAULT_SETTINGS.backend, help: 'TensorFlow.js backend for --tfjs-model; auto tries them in this order, a failing one falls through to the next' },
+  { name: 'curvature', value: 'KIND', choices: CURVATURE_CHOICES, default: DEFAULT_SETTINGS.curvature, help: 'curvature for --tfjs-model: the positive semi-definite Gauss-Newton matrix or the exact Hessian' },
   JSON_OPTION,
 ];
 

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { InfluenceConfig } from '../protocol';
 import { CONFIG_FILE_NAME, renderConfig } from './config';
-import { digitsCsv } from '../engine/data/digits';
+import { digitsCsv } from '../tools/digitsExample';
 
 export const SAMPLE_FOLDER = 'influence-lens-digits';
 

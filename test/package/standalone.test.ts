@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { unzip } from '../helpers/unzip';
-import { saveLayersModel } from '../../src/engine/neural/load';
+import { saveLayersModel } from '../../src/tools/tfjsSave';
 
 const root = path.resolve(__dirname, '../..');
 const vsix = process.env.INFLUENCE_LENS_VSIX ?? path.join(root, 'influence-lens.vsix');

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { unzip } from '../helpers/unzip';
-import { saveLayersModel } from '../../src/engine/neural/load';
+import { saveLayersModel } from '../../src/tools/tfjsSave';
 
 const root = path.resolve(__dirname, '../..');
 const vsix = path.join(root, 'targets', 'influence-lens-linux-x64.vsix');

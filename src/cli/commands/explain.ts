@@ -2,6 +2,7 @@ import { Flags, type ParsedArgs } from '../args';
 import { emit, openSession, stderrWork } from '../common';
 import { fmt, table } from '../format';
 import { SESSION_OPTIONS, type CommandSpec } from '../options';
+import { DEFAULT_SETTINGS } from '../choices';
 import type { RowRef } from '../../engine/results';
 
 export const spec: CommandSpec = {
@@ -11,7 +12,7 @@ export const spec: CommandSpec = {
     'test row\'s loss: negative = removing it lowers the loss (harmful), positive = helpful. Rows are 0-based.',
   options: [
     { name: 'test-index', value: 'I', required: true, help: 'the test row to explain, 0-based (row 0 is the first data row)' },
-    { name: 'top', value: 'K', default: 10, help: 'rows listed per direction (--json always has every score)' },
+    { name: 'top', value: 'K', default: DEFAULT_SETTINGS.top, help: 'rows listed per direction (--json always has every score)' },
     ...SESSION_OPTIONS,
   ],
   examples: ['influence-lens explain --train examples/digits8/train.csv --test examples/digits8/test.csv --test-index 3 --top 5'],
@@ -29,7 +30,7 @@ export async function run(args: ParsedArgs): Promise<void> {
     return [
       `test row ${res.testIndex} (${res.testFile}:${res.testLine}): label ${res.label}, predicted ${res.predicted}, test loss ${fmt(res.testLoss)}`,
       `model: ${res.model?.kind} (${res.model?.nParams} parameters${res.model?.backend ? `, backend ${res.model.backend}` : ''})${res.fit.notes?.length ? '\n  ' + res.fit.notes.join('\n  ') : ''}`,
-      `fit: ‖∇L‖ = ${res.fit.gradNorm.toExponential(2)} after ${res.fit.iterations} Newton steps; solver ${res.solve.solver} (${res.solve.iterations} it, residual ${res.solve.relResidual.toExponential(1)})`,
+      `fit: ‖∇L‖ = ${res.fit.gradNorm.toExponential(2)} after ${res.fit.iterations} Newton steps; ${res.solve ? `solver ${res.solve.solver} (${res.solve.iterations} it, residual ${res.solve.relResidual.toExponential(1)})` : 'scores imported (no solve)'}`,
       '',
       rows('Most harmful rows (removing them lowers the test loss):', res.harmful),
       '',

@@ -2,12 +2,13 @@ import { Flags, type ParsedArgs } from '../args';
 import { emit, openSession, stderrWork } from '../common';
 import { fmt, table } from '../format';
 import { SESSION_OPTIONS, type CommandSpec } from '../options';
+import { DEFAULT_SETTINGS } from '../choices';
 
 export const spec: CommandSpec = {
   name: 'self-influence',
   summary: 'training rows whose removal most changes their own loss (likely mislabelled or atypical)',
   options: [
-    { name: 'top', value: 'K', default: 20, help: 'rows listed (--json always has every score)' },
+    { name: 'top', value: 'K', default: DEFAULT_SETTINGS.selfTop, help: 'rows listed (--json always has every score)' },
     ...SESSION_OPTIONS,
   ],
   examples: ['influence-lens self-influence --train train.csv --test test.csv --top 20'],

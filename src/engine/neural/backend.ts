@@ -15,7 +15,7 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { BACKEND_CHAIN, BACKEND_PREFERENCES, type BackendName, type BackendPreference } from './backendNames';
+import { BACKEND_CHAIN, BACKEND_PREFERENCES, type BackendName, type BackendPreference } from './backends';
 
 export { BACKEND_CHAIN, BACKEND_PREFERENCES, type BackendName, type BackendPreference };
 

@@ -13,8 +13,8 @@ import { commandHelp, switchesOf, SESSION_OPTIONS } from '../../../src/cli/optio
 import { backendNote, fitWarning } from '../../../src/cli/common';
 import { fewerRowsNote } from '../../../src/cli/commands/sweep';
 import { commands, globalHelp } from '../../../src/cli';
-import { BACKEND_CHAIN } from '../../../src/engine/neural/backendNames';
-import { SAMPLERS } from '../../../src/engine/samplers';
+import { BACKEND_CHAIN } from '../../../src/engine/neural/backends';
+import { SAMPLER_NAMES as SAMPLERS } from '../../../src/engine/samplers';
 import { InputError } from '../../../src/engine/data/dataset';
 import { userGroups } from '../../../src/engine/groups/generators';
 import type { SweepResult } from '../../../src/engine/results';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import * as mock from './vscode-mock';
 import { sampleFiles, writeSample, SAMPLE_FOLDER } from '../../../src/extension/sample';
 import { validateConfigText, CONFIG_FILE_NAME } from '../../../src/extension/config';
-import { ensureDigitsExample } from '../../../src/engine/data/digits';
+import { ensureDigitsExample } from '../../../src/tools/digitsExample';
 
 // The file-system part of vscode.workspace the sample needs, on the real disk.
 Object.assign(mock.workspace, {

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { BACKEND_CHAIN } from '../../../src/engine/neural/backendNames';
+import { BACKEND_CHAIN } from '../../../src/engine/neural/backends';
 import { hasVulkanLoader } from '../../../src/engine/neural/backend';
 import type { BackendSelection } from '../../../src/engine/neural/backend';
 
