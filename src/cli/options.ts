@@ -45,7 +45,7 @@ export const HELP_OPTION: OptionSpec = { name: 'help', help: 'show this help' };
 
 /** Data, model and solver: every command that opens a session takes these. */
 export const SESSION_OPTIONS: readonly OptionSpec[] = [
-  { name: 'train', value: 'FILE', required: true, help: 'training data: CSV with a header row, or JSONL' },
+  { name: 'train', value: 'FILE', required: true, help: 'training data: CSV with a header row, JSONL, Parquet, or an image folder <dir>/<class>/*.png|jpg' },
   { name: 'test', value: 'FILE', required: true, help: 'test data with the same feature columns as the training data' },
   { name: 'label', value: 'COL', default: 'label', help: 'the label column (CSV) or field (JSONL)' },
   { name: 'l2', value: 'λ', default: DEFAULT_SETTINGS.l2, help: 'L2 strength λ of the mean-form objective (1/n)Σℓᵢ + (λ/2)‖θ‖²; must be positive for softmax (several classes)' },
