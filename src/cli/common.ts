@@ -2,9 +2,10 @@
 import { Flags } from './args';
 import { InfluenceSession, type SessionOptions } from '../engine/session';
 import { DEFAULT_SETTINGS, SETTING_CHOICES } from '../engine/analyzer/settings';
+import { SOURCE_NAMES } from '../engine/analyzer/sources/index';
 import type { Work } from '../engine/types';
 
-export const SESSION_FLAGS = ['train', 'test', 'label', 'l2', 'standardize', 'no-bias-reg', 'solver', 'model', 'tfjs-model', 'backend', 'curvature', 'json'] as const;
+export const SESSION_FLAGS = ['train', 'test', 'label', 'l2', 'standardize', 'no-bias-reg', 'solver', 'model', 'tfjs-model', 'source', 'source-file', 'backend', 'curvature', 'json'] as const;
 export const BOOLEAN_FLAGS = new Set(['standardize', 'no-bias-reg', 'json', 'retrain', 'help']);
 
 export function sessionOptions(f: Flags): SessionOptions {
@@ -19,6 +20,9 @@ export function sessionOptions(f: Flags): SessionOptions {
     solver: f.oneOf('solver', SETTING_CHOICES.solver, DEFAULT_SETTINGS.solver),
     model: f.oneOf('model', SETTING_CHOICES.linearModel, DEFAULT_SETTINGS.linearModel),
     tfjsModel: f.str('tfjs-model'),
+    // --source NAME [--source-file F]: any model source in the registry (linear, tfjs, …).
+    source: f.has('source') ? f.oneOf('source', SOURCE_NAMES, 'linear') : undefined,
+    sourceFile: f.str('source-file'),
     backend: f.oneOf('backend', SETTING_CHOICES.backend, DEFAULT_SETTINGS.backend),
     curvature: f.oneOf('curvature', SETTING_CHOICES.curvature, DEFAULT_SETTINGS.curvature),
   };
