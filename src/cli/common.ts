@@ -2,6 +2,7 @@
 import { Flags } from './args';
 import { InfluenceSession, type SessionOptions } from '../engine/session';
 import { InputError } from '../engine/data/dataset';
+import { SOURCE_NAMES } from '../engine/analyzer/sources/index';
 import type { Work } from '../engine/types';
 import { BACKEND_CHOICES, CURVATURE_CHOICES, DEFAULT_SETTINGS, MODEL_CHOICES, SOLVER_CHOICES } from './choices';
 import { LEGACY_SWITCHES, SESSION_OPTIONS } from './options';
@@ -24,6 +25,9 @@ export function sessionOptions(f: Flags): SessionOptions {
     solver: f.oneOf('solver', SOLVER_CHOICES, DEFAULT_SETTINGS.solver),
     model: f.oneOf('model', MODEL_CHOICES, DEFAULT_SETTINGS.linearModel),
     tfjsModel: f.str('tfjs-model'),
+    // --source NAME [--source-file F]: any model source in the registry (linear, tfjs, …).
+    source: f.has('source') ? f.oneOf('source', SOURCE_NAMES, 'linear') : undefined,
+    sourceFile: f.str('source-file'),
     backend: f.oneOf('backend', BACKEND_CHOICES, DEFAULT_SETTINGS.backend),
     curvature: f.oneOf('curvature', CURVATURE_CHOICES, DEFAULT_SETTINGS.curvature),
     ...byoOptions(f),

@@ -7,6 +7,7 @@ import {
   BACKEND_CHOICES, CURVATURE_CHOICES, DEFAULT_SETTINGS, MODEL_CHOICES, SOLVER_CHOICES,
 } from './choices';
 import { BYO_OPTIONS } from './byo';
+import { SOURCE_NAMES } from '../engine/analyzer/sources/index';
 
 export interface OptionSpec {
   /** Without the leading `--`. */
@@ -57,6 +58,8 @@ export const SESSION_OPTIONS: readonly OptionSpec[] = [
   { name: 'backend', value: 'NAME', choices: BACKEND_CHOICES, default: DEFAULT_SETTINGS.backend, help: 'TensorFlow.js backend for --tfjs-model; auto tries them in this order, a failing one falls through to the next' },
   { name: 'curvature', value: 'KIND', choices: CURVATURE_CHOICES, default: DEFAULT_SETTINGS.curvature, help: 'curvature for --tfjs-model: the positive semi-definite Gauss-Newton matrix or the exact Hessian' },
   ...BYO_OPTIONS,
+  { name: 'source', value: 'NAME', choices: SOURCE_NAMES, help: 'any registered model source by name, with --source-file (the flags above are shorthands for it)' },
+  { name: 'source-file', value: 'FILE', help: 'the file --source opens (model.json, model.onnx…)' },
   { name: 'edits', value: 'FILE', help: 'influence.edits.json: relabel/exclude edits applied to the training rows before fitting (the data file is not changed)' },
   JSON_OPTION,
 ];

@@ -37,6 +37,9 @@ export interface SessionOptions {
   model?: LinearKind;
   /** A TensorFlow.js Layers model (model.json) to explain instead of fitting a linear model. */
   tfjsModel?: string;
+  /** Any registered model source by name (src/engine/analyzer/sources), with its file. */
+  source?: string;
+  sourceFile?: string;
   /** TensorFlow.js backend for tfjs models (default: the fastest present). */
   backend?: BackendPreference;
   /** Curvature for tfjs models: the PSD Gauss-Newton matrix (default) or the exact Hessian (may be indefinite). */
@@ -63,7 +66,8 @@ export function splitOptions(opts: Partial<SessionOptions>): { spec: SourceSpec;
   return {
     spec: {
       trainFile: opts.trainFile ?? '', testFile: opts.testFile ?? '', labelColumn: opts.labelColumn,
-      model: opts.tfjsModel ? { type: 'tfjs', path: opts.tfjsModel }
+      model: opts.source ? { type: opts.source, path: opts.sourceFile }
+        : opts.tfjsModel ? { type: 'tfjs', path: opts.tfjsModel }
         : opts.onnxModel ? { type: 'onnx', path: opts.onnxModel, keepHead: opts.keepHead }
         : opts.scores ? { type: 'scores', ...opts.scores }
         : { type: 'linear' },

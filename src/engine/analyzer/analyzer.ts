@@ -200,7 +200,7 @@ export class Analyzer {
   /** Class-removal sweep with a sampled Hessian (src/engine/sweep); progress and cancel through `work`. */
   sweep(opts: SweepOptions = {}, work: Work = {}): SweepResult {
     const d = this.diff('classSweep');
-    if (opts.sampler && opts.sampler !== 'full') this.require('samplers');
+    if ((opts.sampler ?? 'random') !== 'full') this.require('samplers'); // the sweep's default sampler is random
     return { ...classRemovalSweep(d.ctx, this.test, opts, work), settings: this.settings };
   }
 

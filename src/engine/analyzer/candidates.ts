@@ -9,11 +9,22 @@ import type { Work } from '../types';
 import type { GroupSpec } from '../results';
 import { extremes } from '../influence/firstOrder';
 import { generateCandidates } from '../groups/registry';
-import type { Analyzer } from './analyzer';
+import type { Dataset } from '../data/dataset';
+import type { Capability } from './capabilities';
+import type { InfluenceSource, RowScores } from './source';
+
+/** What candidate generation asks of the analyzer. */
+export interface CandidateHost {
+  readonly train: Dataset;
+  readonly source: InfluenceSource;
+  can(c: Capability): boolean;
+  rowScores(t: number | null, work?: Work): RowScores;
+  selfInfluence(top?: number, work?: Work): { top: Array<{ index: number }> };
+}
 
 export interface CandidateOptions { clusters?: number; neighbourhood?: number; outliers?: number }
 
-export function candidateGroups(a: Analyzer, t: number | null, opts: CandidateOptions = {}, work: Work = {}): GroupSpec[] {
+export function candidateGroups(a: CandidateHost, t: number | null, opts: CandidateOptions = {}, work: Work = {}): GroupSpec[] {
   const n = a.train.n;
   const nOut = opts.outliers ?? Math.max(5, Math.round(0.01 * n));
   const outliers = likelyMislabelled(a, nOut, work);
@@ -25,7 +36,7 @@ export function candidateGroups(a: Analyzer, t: number | null, opts: CandidateOp
   });
 }
 
-function likelyMislabelled(a: Analyzer, count: number, work: Work): { rows: number[]; label: string } {
+function likelyMislabelled(a: CandidateHost, count: number, work: Work): { rows: number[]; label: string } {
   if (a.can('exactHessian') && a.can('selfInfluence')) {
     return { rows: a.selfInfluence(count, work).top.map((r) => r.index), label: `self-influence outliers (top ${count})` };
   }

@@ -97,6 +97,6 @@ export function newtonRemovalStep(ctx: InfluenceContext, members: Int32Array, G:
   const b = Float64Array.from(G, (x) => x / n);
   const M = ctx.inv.approximate;
   // Start from the first-order step H⁻¹G̃/n (callers that already have it pass it in).
-  const x0 = firstOrderStep ?? ctx.inv.solve(b).x;
+  const x0 = firstOrderStep ?? ctx.inv.solve(b, { checkCancelled: opts.checkCancelled }).x;
   return conjugateGradient(op, b, { tol: 1e-10, maxIter: 500, preconditioner: M, x0, checkCancelled: opts.checkCancelled }).x;
 }

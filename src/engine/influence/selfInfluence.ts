@@ -17,7 +17,8 @@ export function selfInfluenceScores(ctx: InfluenceContext, work: Work = {}): Flo
     const i = obj.rows ? obj.rows[t] : t;
     obj.model.rowGrad(theta, obj.data, i, g);
     for (let j = 0; j < g.length; j++) g[j] += ctx.regShare[j];
-    out[t] = dot(g, ctx.inv.solve(g).x) / n;
+    // Each row is a full solve with an iterative solver: the cancel check reaches inside it.
+    out[t] = dot(g, ctx.inv.solve(g, { checkCancelled: work.checkCancelled }).x) / n;
   }
   return out;
 }

@@ -105,10 +105,10 @@ export function candidateRows(ctx: InfluenceContext, a: Float64Array, sigma: num
 }
 
 /** Basu second-order estimate for one group with one iHVP: c1 Σa + c2/n² (H̃_U s)ᵀ H⁻¹G̃_U. */
-export function secondOrderOf(ctx: InfluenceContext, s: Float64Array, members: number[], aSum: number): number {
+export function secondOrderOf(ctx: InfluenceContext, s: Float64Array, members: number[], aSum: number, work: Work = {}): number {
   const n = ctx.obj.n, k = members.length;
   const rows = Int32Array.from(members);
-  const v = ctx.inv.solve(groupGradient(ctx, rows)).x;
+  const v = ctx.inv.solve(groupGradient(ctx, rows), { checkCancelled: work.checkCancelled }).x;
   const w = groupHvp(ctx, rows, s);
   const { c1, c2 } = basuCoefficients(k / n);
   return c1 * aSum + (c2 / (n * n)) * dot(w, v);
@@ -133,7 +133,7 @@ export function selectGroup(ctx: InfluenceContext, s: Float64Array, k: number, d
   if (method === 'topk') {
     const members = topk.map((q) => cand[q]).sort((x, y) => x - y);
     const fo = aSum(topk);
-    const so = secondOrderOf(ctx, s, members, fo);
+    const so = secondOrderOf(ctx, s, members, fo, opts);
     return { members, scores: a, firstOrder: fo, secondOrder: so, candidates: C, topkSecondOrder: so };
   }
 
@@ -159,7 +159,10 @@ export function selectGroup(ctx: InfluenceContext, s: Float64Array, k: number, d
     ctx.inv.solveMany(V, C, { tol: opts.solveTol ?? 1e-2, checkCancelled: opts.checkCancelled });
   } else {
     const out = new Float64Array(p);
-    for (let q = 0; q < C; q++) { ctx.inv.approximate(V.subarray(q * p, (q + 1) * p), out); V.set(out, q * p); }
+    for (let q = 0; q < C; q++) {
+      if (q % 32 === 0) opts.checkCancelled?.();
+      ctx.inv.approximate(V.subarray(q * p, (q + 1) * p), out); V.set(out, q * p);
+    }
   }
   opts.progress?.(0.6, `optimising (${method})`);
   const rowDot = (A: Float64Array, q: number, B: Float64Array, r: number) => { let t = 0; const x = q * p, y = r * p; for (let j = 0; j < p; j++) t += A[x + j] * B[y + j]; return t; };
@@ -226,8 +229,8 @@ export function selectGroup(ctx: InfluenceContext, s: Float64Array, k: number, d
   const toRows = (local: number[]) => local.map((q) => cand[q]).sort((x, y) => x - y);
   if (exact) return { members: toRows(chosen), scores: a, firstOrder: aSum(chosen), secondOrder: scoreOf(chosen), candidates: C, topkSecondOrder: topkScore };
   // Approximate steering can land below top-k on the exact score: compare both exactly, keep the better.
-  const mine = secondOrderOf(ctx, s, toRows(chosen), aSum(chosen));
-  const base = secondOrderOf(ctx, s, toRows(topk), aSum(topk));
+  const mine = secondOrderOf(ctx, s, toRows(chosen), aSum(chosen), opts);
+  const base = secondOrderOf(ctx, s, toRows(topk), aSum(topk), opts);
   const keep = sigma * base > sigma * mine ? topk : chosen;
   return { members: toRows(keep), scores: a, firstOrder: aSum(keep), secondOrder: keep === topk ? base : mine, candidates: C, topkSecondOrder: base };
 }

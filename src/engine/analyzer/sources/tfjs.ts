@@ -78,7 +78,7 @@ export const tfjsSource: SourceEntry = {
   summary: 'a TensorFlow.js Layers model (model.json); a single Dense layer takes the exact linear path',
   configKeys: ['path'],
   async open(spec, settings, work) {
-    if (!spec.model?.path) throw new InputError('a "tfjs" model needs "path" (its model.json)');
+    if (!spec.model?.path) throw new InputError('a "tfjs" model needs its model.json ("path" in influence.config.json; --tfjs-model or --source-file on the CLI)');
     const { train, test, ms: loadMs } = await loadData(spec, settings, work);
     return openTfjs(spec.model.path, train, test, settings, work, { load: loadMs });
   },
