@@ -62,6 +62,9 @@ export interface OpenParams extends WithProgress {
   configFile?: string;
 }
 
+/** The settings a session was opened with; echoed with every view, so a result always says what produced it. */
+export type SessionSettings = Omit<OpenParams, 'progressToken'>;
+
 export interface OpenResult {
   backend: string;
   fit: FitReport;
@@ -193,11 +196,17 @@ export interface ExplainView {
   explain: ExplainResult;
   sampleFeatures?: number[];
   rowFeatures?: Record<number, number[]>;
+  /** The session settings that produced this explanation. */
+  settings?: SessionSettings;
 }
 
 export interface SweepView {
   sweep: SweepResult;
+  settings?: SessionSettings;
 }
+
+/** A training row named in a group: its label and 1-based line in the training file. */
+export interface MemberRow { label: string; line: number }
 
 /** extension → webview */
 export type ToWebview =
@@ -208,6 +217,8 @@ export type ToWebview =
     partial?: { done: number; total: number };
     /** Groups whose actual retrained effect is being computed (arrives as `groupRetrained`). */
     pendingRetrain?: string[];
+    /** Label and file line of the first members of each group (the panel lists them as links). */
+    memberRows?: Record<number, MemberRow>;
   }
   | { type: 'groupRetrained'; testIndex: number; name: string; retrain: number }
   | { type: 'optimizerResult'; testIndex: number; result: SelectResult }
@@ -263,6 +274,7 @@ export function parseFromWebview(raw: unknown): FromWebview | null {
 export interface ExplainState {
   view?: ExplainView;
   groups?: GroupResult[];
+  memberRows?: Record<number, MemberRow>;
   optimizer?: SelectResult & { verified?: number };
   k?: number;
   direction?: Direction;
