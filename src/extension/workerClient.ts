@@ -17,6 +17,7 @@ import {
   type WorkerMethod, type WorkerNotification, type WorkerNotifications,
 } from '../protocol';
 import { fileCancellationSender } from '../worker/cancellation';
+import { CONNECTION_GONE, WorkerCancelledError, WorkerRequestError, WorkerStoppedError } from './workerErrors';
 
 export type WorkerState = 'stopped' | 'starting' | 'ready' | 'busy' | 'restarting' | 'failed';
 
@@ -54,21 +55,7 @@ export interface WorkerClientOptions {
   onRestarted?: (reopened: OpenResult | null) => void;
 }
 
-export class WorkerCancelledError extends Error {
-  constructor() { super('cancelled'); this.name = 'WorkerCancelledError'; }
-}
-
-export class WorkerRequestError extends Error {
-  constructor(message: string, readonly code: number) { super(message); this.name = 'WorkerRequestError'; }
-}
-
-/** The worker process went away (crash, kill, restart) before it answered; the request was not done. */
-export class WorkerStoppedError extends Error {
-  constructor() { super('the worker stopped before it answered'); this.name = 'WorkerStoppedError'; }
-}
-
-/** vscode-jsonrpc's codes for requests rejected because the connection closed (PendingResponseRejected, ConnectionInactive). */
-const CONNECTION_GONE = new Set([-32097, -32096]);
+export { WorkerCancelledError, WorkerRequestError, WorkerStoppedError } from './workerErrors';
 
 /** What the running worker process has open, as it answered `open`. */
 export interface OpenedSession { params: OpenParams; result: OpenResult }

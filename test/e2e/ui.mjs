@@ -88,7 +88,7 @@ async function scenario(page, url, target) {
   const { testIndex, result: ref } = target;
   const fileLine = testIndex + 2; // header is line 1
 
-  await page.goto(url);
+  await page.goto(url, { timeout: 180_000 }); // a loaded machine serves the workbench slowly
   await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
   await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'test.csv' }).waitFor({ timeout: 60000 });
   sw.mark('workbench ready');
