@@ -79,6 +79,10 @@ function copyWasm() {
 }
 copyWasm();
 
+// Our own SIMD kernels (src/engine/kernels/kernels.wasm, committed; rebuilt by `npm run build:kernels`)
+// next to every bundle: src/engine/kernels/wasm.ts loads it from its bundle's folder.
+copyFileSync('src/engine/kernels/kernels.wasm', 'dist/kernels.wasm');
+
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
 } else {

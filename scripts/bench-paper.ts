@@ -9,7 +9,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureDigitsExample } from '../src/engine/data/digits';
+import { ensureDigitsExample } from '../src/tools/digitsExample';
 import { InfluenceSession } from '../src/engine/session';
 import { estimateGroup } from '../src/engine/influence/group';
 import { testGradient } from '../src/engine/influence/context';
@@ -39,7 +39,7 @@ const T0 = performance.now();
 (async () => {
   const ex = ensureDigitsExample(join(__dirname, '..', 'examples'));
   const paths = ex.digits8;
-  const session = await InfluenceSession.open({ trainFile: paths.train, testFile: paths.test, l2: 1e-3 });
+  const session = await InfluenceSession.open({ trainFile: paths.train, testFile: paths.test });
   const { ctx, train, test } = session;
   const n = train.n;
   log(`digits8 fitted: ‖∇L‖ = ${session.fit.gradNorm.toExponential(2)}, train acc ${session.fit.trainAccuracy}`);

@@ -1,6 +1,7 @@
 /** Options shared by every command that opens a session (data, model, solver). */
 import { Flags } from './args';
 import { InfluenceSession, type SessionOptions } from '../engine/session';
+import { DEFAULT_SETTINGS, SETTING_CHOICES } from '../engine/analyzer/settings';
 import type { Work } from '../engine/types';
 
 export const SESSION_FLAGS = ['train', 'test', 'label', 'l2', 'standardize', 'no-bias-reg', 'solver', 'model', 'tfjs-model', 'backend', 'curvature', 'json'] as const;
@@ -11,14 +12,15 @@ export function sessionOptions(f: Flags): SessionOptions {
     trainFile: f.need('train'),
     testFile: f.need('test'),
     labelColumn: f.str('label'),
-    l2: f.num('l2', 1e-3),
+    // Defaults come from the analyzer's settings (src/engine/analyzer/settings.ts), choices from its registries.
+    l2: f.num('l2'),
     standardize: f.has('standardize'),
     regularizeBias: !f.has('no-bias-reg'),
-    solver: f.oneOf('solver', ['auto', 'exact', 'cg', 'lissa'] as const, 'auto'),
-    model: f.oneOf('model', ['auto', 'softmax', 'logistic'] as const, 'auto'),
+    solver: f.oneOf('solver', SETTING_CHOICES.solver, DEFAULT_SETTINGS.solver),
+    model: f.oneOf('model', SETTING_CHOICES.linearModel, DEFAULT_SETTINGS.linearModel),
     tfjsModel: f.str('tfjs-model'),
-    backend: f.oneOf('backend', ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const, 'auto'),
-    curvature: f.oneOf('curvature', ['gauss-newton', 'hessian'] as const, 'gauss-newton'),
+    backend: f.oneOf('backend', SETTING_CHOICES.backend, DEFAULT_SETTINGS.backend),
+    curvature: f.oneOf('curvature', SETTING_CHOICES.curvature, DEFAULT_SETTINGS.curvature),
   };
 }
 

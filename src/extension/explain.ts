@@ -83,7 +83,7 @@ export class ExplainFeature implements vscode.Disposable {
       },
     });
     const label = `Test row ${testIndex}, line ${e.testLine} (label ${e.label}, predicted ${e.predicted})`;
-    this.tree.sampleLoss = e.testLoss;
+    this.tree.sampleLoss = e.testLoss ?? undefined;
     this.tree.setSample(label, undefined, 'estimating…');
     // In the background, so the command returns with the explanation; any foreground request stops it.
     this.groupsDone = this.sampleGroups(testIndex, label, seq);

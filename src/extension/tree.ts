@@ -27,7 +27,8 @@ export function fmt(x: number | null | undefined): string {
   return a !== 0 && (a < 1e-3 || a >= 1e4) ? x.toExponential(2) : x.toFixed(4);
 }
 
-const effectOf = (g: GroupResult) => g.secondOrder ?? g.firstOrder;
+/** The ranking effect the worker put on the group (second order where it exists, else first order). */
+const effectOf = (g: GroupResult) => g.effect;
 
 /** The |ΔL| from which a group gets an icon, and how to say it. */
 export function iconThreshold(scope: Scope, groups: readonly GroupResult[], sampleLoss: number | undefined): { value: number; why: string } {

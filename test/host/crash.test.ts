@@ -70,6 +70,8 @@ describe('crash: worker killed while loading a changed config', function () {
       'λ = 0.5 and λ = 0.001 give the same scores: this test could not tell them apart');
     assertSameTop(fresh, cli, 5, 'explain after the crash (must be λ = 0.001)');
     assert.strictEqual(api.lastSettings?.l2, 0.001, 'the explanation is not labelled with the settings that produced it');
+    const echoed = (fresh as unknown as { settings?: { l2?: number } }).settings;
+    if (echoed) assert.strictEqual(echoed.l2, 0.001, 'the worker echoed other settings with the result');
 
     // Restart Worker must not bring an older session back either.
     await vscode.commands.executeCommand('influenceLens.restartWorker');

@@ -5,11 +5,12 @@
 import path from 'node:path';
 import { Flags, type ParsedArgs } from '../args';
 import { fmt, table } from '../format';
-import { ensureDigitsExample } from '../../engine/data/digits';
+import { ensureDigitsExample } from '../../tools/digitsExample';
 import { InfluenceSession } from '../../engine/session';
 import { stderrWork } from '../common';
 import { InputError } from '../../engine/data/dataset';
 import { predictedClasses } from '../../engine/predict';
+import { mostHarmfulFirst } from '../../engine/influence/ranking';
 
 export const usage = 'demo [--dir examples] [--set digits|digits8] [--mlp] [--json]   (--mlp: explain the bundled TensorFlow.js MLP examples/mlp/model.json on digits)';
 
@@ -47,7 +48,7 @@ export async function run(args: ParsedArgs): Promise<void> {
     const first = (g: { members: number[] }) => g.members.reduce((acc, i) => acc + res.scores[i], 0);
     pool = [...specs].sort((a, b) => first(a) - first(b)).slice(0, 8);
   }
-  const groups = session.groups(t, pool).sort((a, b) => (a.secondOrder ?? a.firstOrder) - (b.secondOrder ?? b.firstOrder));
+  const groups = session.groups(t, pool).sort(mostHarmfulFirst);
   const best = groups.slice(0, 6);
   // Retraining is cheap ground truth for convex models; a neural net would need several seeded retrains.
   if (!mlp) for (const g of best) g.retrain = session.retrainEffect(t, g.members);
@@ -64,7 +65,7 @@ export async function run(args: ParsedArgs): Promise<void> {
 function emitRows(json: boolean, res: ReturnType<InfluenceSession['explain']>, log: (s: string) => void): void {
   if (json) { process.stdout.write(JSON.stringify({ explain: { ...res, scores: undefined } }) + '\n'); return; }
   log(`\nExplaining misclassified test row ${res.testIndex} (${res.testFile}:${res.testLine}): label ${res.label}, predicted ${res.predicted}, test loss ${fmt(res.testLoss)}`);
-  log(`solver ${res.solve.solver}: ${res.solve.iterations} iterations, residual ${res.solve.relResidual.toExponential(1)}`);
+  log(res.solve ? `solver ${res.solve.solver}: ${res.solve.iterations} iterations, residual ${res.solve.relResidual.toExponential(1)}` : 'scores imported (no solve)');
   log('\nMost harmful training rows (removal lowers the test loss):');
   log(table(['row', 'removal effect', 'label', 'where'], res.harmful.map((r) => [r.index, fmt(r.score, 6), r.label, `${path.relative(process.cwd(), r.file)}:${r.line}`])));
   log('\nMost helpful training rows (removal raises the test loss):');

@@ -2,21 +2,22 @@ import { Flags, type ParsedArgs } from '../args';
 import { SESSION_FLAGS, emit, openSession, stderrWork } from '../common';
 import { fmt, table } from '../format';
 import type { RowRef } from '../../engine/results';
+import { SETTING_CHOICES } from '../../engine/analyzer/settings';
 
-export const usage = 'explain --train F --test F --test-index I [--label COL] [--l2 λ] [--standardize] [--no-bias-reg] [--solver exact|cg|lissa] [--top K] [--tfjs-model model.json [--backend auto|wasm|cpu|tensorflow|tensorflow-gpu] [--curvature gauss-newton|hessian]] [--json]';
+export const usage = `explain --train F --test F --test-index I [--label COL] [--l2 λ] [--standardize] [--no-bias-reg] [--solver ${SETTING_CHOICES.solver.join('|')}] [--top K] [--tfjs-model model.json [--backend ${SETTING_CHOICES.backend.join('|')}] [--curvature ${SETTING_CHOICES.curvature.join('|')}]] [--json]`;
 
 export async function run(args: ParsedArgs): Promise<void> {
   const f = new Flags(args, [...SESSION_FLAGS, 'test-index', 'top']);
   const testIndex = f.int('test-index');
   if (testIndex === undefined) throw new (await import('../../engine/data/dataset')).InputError('missing required option --test-index');
   const session = await openSession(f, stderrWork(f.has('json')));
-  const res = session.explain(testIndex, { top: f.int('top', 10) });
+  const res = session.explain(testIndex, { top: f.int('top') });
   emit(f.has('json'), res, () => {
     const rows = (title: string, refs: RowRef[]) => `${title}\n` + table(['row', 'removal effect', 'label', 'where'], refs.map((r) => [r.index, fmt(r.score, 6), r.label, `${r.file}:${r.line}`]));
     return [
       `test row ${res.testIndex} (${res.testFile}:${res.testLine}): label ${res.label}, predicted ${res.predicted}, test loss ${fmt(res.testLoss)}`,
       `model: ${res.model?.kind} (${res.model?.nParams} parameters${res.model?.backend ? `, backend ${res.model.backend}` : ''})${res.fit.notes?.length ? '\n  ' + res.fit.notes.join('\n  ') : ''}`,
-      `fit: ‖∇L‖ = ${res.fit.gradNorm.toExponential(2)} after ${res.fit.iterations} Newton steps; solver ${res.solve.solver} (${res.solve.iterations} it, residual ${res.solve.relResidual.toExponential(1)})`,
+      `fit: ‖∇L‖ = ${res.fit.gradNorm.toExponential(2)} after ${res.fit.iterations} Newton steps; ${res.solve ? `solver ${res.solve.solver} (${res.solve.iterations} it, residual ${res.solve.relResidual.toExponential(1)})` : 'scores imported (no solve)'}`,
       '',
       rows('Most harmful rows (removing them lowers the test loss):', res.harmful),
       '',

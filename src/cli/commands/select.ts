@@ -2,8 +2,9 @@ import { Flags, type ParsedArgs } from '../args';
 import { SESSION_FLAGS, emit, openSession, stderrWork } from '../common';
 import { fmt, table } from '../format';
 import { InputError } from '../../engine/data/dataset';
+import { SELECT_METHOD_NAMES } from '../../engine/select/index';
 
-export const usage = 'select --train F --test F --test-index I --k K [--direction harmful|helpful] [--method greedy|pgd|topk] [--retrain] [--json]   (most influential group of K rows)';
+export const usage = `select --train F --test F --test-index I --k K [--direction harmful|helpful] [--method ${SELECT_METHOD_NAMES.join('|')}] [--retrain] [--json]   (most influential group of K rows)`;
 
 export async function run(args: ParsedArgs): Promise<void> {
   const f = new Flags(args, [...SESSION_FLAGS, 'test-index', 'k', 'direction', 'method', 'retrain']);
@@ -12,7 +13,7 @@ export async function run(args: ParsedArgs): Promise<void> {
   const k = f.int('k');
   if (k === undefined) throw new InputError('missing required option --k');
   const direction = f.oneOf('direction', ['harmful', 'helpful'] as const, 'harmful');
-  const method = f.oneOf('method', ['greedy', 'pgd', 'topk'] as const, 'greedy');
+  const method = f.oneOf('method', SELECT_METHOD_NAMES, 'greedy');
   const work = stderrWork(f.has('json'));
   const session = await openSession(f, work);
   const n = session.train.n;

@@ -3,17 +3,19 @@ import { SESSION_FLAGS, emit, openSession, stderrWork } from '../common';
 import { fmt, table } from '../format';
 import { InputError } from '../../engine/data/dataset';
 import type { ForgetScore } from '../../engine/results';
+import { SAMPLER_NAMES } from '../../engine/samplers/index';
+import { SOLVER_NAMES } from '../../engine/solvers/registry';
 
-export const usage = 'sweep --train F --test F [--sampler random|feature|logit|full] [--m M] [--seeds S] [--step-solver cg|exact|lissa] [--json]   (class removal: influence step with a sampled Hessian vs retraining)';
+export const usage = `sweep --train F --test F [--sampler ${SAMPLER_NAMES.join('|')}] [--m M] [--seeds S] [--step-solver ${SOLVER_NAMES.join('|')}] [--json]   (class removal: influence step with a sampled Hessian vs retraining)`;
 
 export async function run(args: ParsedArgs): Promise<void> {
   const f = new Flags(args, [...SESSION_FLAGS, 'sampler', 'm', 'seeds', 'step-solver']);
-  const sampler = f.oneOf('sampler', ['random', 'feature', 'logit', 'full'] as const, 'random');
+  const sampler = f.oneOf('sampler', SAMPLER_NAMES, 'random');
   const m = f.int('m');
   const seeds = f.int('seeds', 1)!;
   if (m !== undefined && m < 1) throw new InputError(`--m must be a positive integer, got ${m}`);
   if (seeds < 1) throw new InputError(`--seeds must be a positive integer, got ${seeds}`);
-  const solver = f.oneOf('step-solver', ['cg', 'exact', 'lissa'] as const, 'cg');
+  const solver = f.oneOf('step-solver', SOLVER_NAMES, 'cg');
   const work = stderrWork(f.has('json'));
   const session = await openSession(f, work);
   const res = session.sweep({ sampler, m, seeds, solver }, work);

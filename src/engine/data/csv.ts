@@ -1,8 +1,10 @@
 import { InputError } from './dataset';
 
 /**
- * Hand-written RFC-4180 CSV scanner tuned for wide numeric tables: one pass over char codes,
- * numbers parsed in place with an exact fast path, no per-cell regexes or row arrays.
+ * Hand-written RFC-4180 CSV scanner over UTF-8 bytes, for wide numeric tables and big files: numbers
+ * are parsed from the bytes in place (exact fast path), no string is made for a numeric cell, and the
+ * input may arrive in chunks: when a record runs past the bytes loaded so far the scanner throws
+ * NEED_MORE and the caller rewinds to the record's start (`mark`/`rewind`), loads more and retries.
  * Line numbers are physical, 1-based lines (a quoted cell spanning lines advances them).
  */
 
@@ -17,6 +19,9 @@ const TAB = 9;
 export const Term = { Comma: 0, EndOfLine: 1, EndOfFile: 2 } as const;
 export type Term = (typeof Term)[keyof typeof Term];
 
+/** Thrown (not an error) when the record being read continues past the loaded bytes. */
+export const NEED_MORE = Symbol('csv: need more input');
+
 /** Exact powers of ten: 10^k is representable exactly for k ≤ 22. */
 const POW10: number[] = [];
 for (let k = 0, p = 1; k <= 22; k++, p *= 10) POW10.push(p);
@@ -24,18 +29,47 @@ for (let k = 0, p = 1; k <= 22; k++, p *= 10) POW10.push(p);
 /** Strict decimal syntax, only used on the rare cells the fast path declines (exponents, long mantissas). */
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
+const utf8 = new TextDecoder('utf-8');
+
 export class CsvScanner {
+  /** Loaded bytes are buf[0, len); `eof` once nothing more will come. */
+  buf: Uint8Array;
+  len: number;
+  eof: boolean;
   pos = 0;
   /** Physical line the scanner is on (1-based). */
   line = 1;
-  /** Last cell: [start, end) in text when not quoted, else its unescaped text in `quoted`. */
+  /** Last cell: [start, end) in buf when not quoted, else its unescaped text in `quoted`. */
   start = 0;
   end = 0;
   quoted: string | null = null;
   term: Term = Term.EndOfFile as Term;
 
-  constructor(readonly text: string, readonly file: string) {
-    if (text.charCodeAt(0) === 0xfeff) this.pos = 1;
+  constructor(buf: Uint8Array, len: number, eof: boolean, readonly file: string) {
+    this.buf = buf;
+    this.len = len;
+    this.eof = eof;
+  }
+
+  /** Skips a UTF-8 byte-order mark at the very start (call once, with at least 3 bytes loaded or eof). */
+  skipBom(): void {
+    const b = this.buf;
+    if (this.len >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) this.pos = 3;
+  }
+
+  mark(): { pos: number; line: number } { return { pos: this.pos, line: this.line }; }
+  rewind(m: { pos: number; line: number }): void { this.pos = m.pos; this.line = m.line; }
+
+  /** True at the end of input; throws NEED_MORE when p is past the loaded bytes but more may come. */
+  private atEnd(p: number): boolean {
+    if (p < this.len) return false;
+    if (this.eof) return true;
+    throw NEED_MORE;
+  }
+
+  /** Byte at p, or -1 at the end of input (NEED_MORE when not loaded yet). */
+  private at(p: number): number {
+    return this.atEnd(p) ? -1 : this.buf[p];
   }
 
   /**
@@ -43,25 +77,24 @@ export class CsvScanner {
    * at the start of a record and `line` on its line.
    */
   skipBlankLines(): boolean {
-    const t = this.text;
-    const len = t.length;
+    const t = this.buf;
     for (;;) {
       let q = this.pos;
-      while (q < len) {
-        const c = t.charCodeAt(q);
+      while (!this.atEnd(q)) {
+        const c = t[q];
         if (c !== SPACE && c !== TAB) break;
         q++;
       }
-      if (q >= len) {
-        this.pos = len;
+      if (this.atEnd(q)) {
+        this.pos = q;
         return false;
       }
-      const c = t.charCodeAt(q);
+      const c = t[q];
       if (c === LF) {
         this.pos = q + 1;
         this.line++;
       } else if (c === CR) {
-        this.pos = t.charCodeAt(q + 1) === LF ? q + 2 : q + 1;
+        this.pos = this.at(q + 1) === LF ? q + 2 : q + 1;
         this.line++;
       } else {
         return true;
@@ -71,44 +104,45 @@ export class CsvScanner {
 
   /** Read one cell and its terminator; advances `line` past an end of line. */
   readCell(): Term {
-    const t = this.text;
-    const len = t.length;
+    const t = this.buf;
     let p = this.pos;
     // Leading spaces before an opening quote are tolerated (`1, "a"`).
     let q = p;
-    while (q < len && t.charCodeAt(q) === SPACE) q++;
-    if (q < len && t.charCodeAt(q) === QUOTE) {
+    while (!this.atEnd(q) && t[q] === SPACE) q++;
+    if (!this.atEnd(q) && t[q] === QUOTE) {
       const openLine = this.line;
       p = q + 1;
       let value = '';
       let seg = p;
       for (;;) {
-        if (p >= len) {
+        if (this.atEnd(p)) {
           throw new InputError('a quoted cell is never closed (missing closing ")', this.file, openLine);
         }
-        const c = t.charCodeAt(p);
+        const c = t[p];
         if (c === QUOTE) {
-          if (t.charCodeAt(p + 1) === QUOTE) {
-            value += t.slice(seg, p + 1);
+          if (this.at(p + 1) === QUOTE) {
+            value += utf8.decode(t.subarray(seg, p + 1));
             p += 2;
             seg = p;
             continue;
           }
-          value += t.slice(seg, p);
+          value += utf8.decode(t.subarray(seg, p));
           p++;
           break;
         }
         if (c === LF) this.line++;
-        else if (c === CR && t.charCodeAt(p + 1) !== LF) this.line++;
+        else if (c === CR && this.at(p + 1) !== LF) this.line++;
         p++;
       }
       this.quoted = value;
-      while (p < len && (t.charCodeAt(p) === SPACE || t.charCodeAt(p) === TAB)) p++;
-      if (p < len) {
-        const c = t.charCodeAt(p);
+      while (!this.atEnd(p) && (t[p] === SPACE || t[p] === TAB)) p++;
+      if (!this.atEnd(p)) {
+        const c = t[p];
         if (c !== COMMA && c !== LF && c !== CR) {
+          let e = p;
+          while (e < Math.min(this.len, p + 20)) e++;
           throw new InputError(
-            `unexpected text after a closing quote: ${JSON.stringify(t.slice(p, Math.min(len, p + 20)))} ` +
+            `unexpected text after a closing quote: ${JSON.stringify(utf8.decode(t.subarray(p, e)))} ` +
               '(inside a quoted cell a quote must be doubled: "")',
             this.file,
             this.line,
@@ -118,24 +152,24 @@ export class CsvScanner {
     } else {
       this.quoted = null;
       const s = p;
-      while (p < len) {
-        const c = t.charCodeAt(p);
+      while (!this.atEnd(p)) {
+        const c = t[p];
         if (c === COMMA || c === LF || c === CR) break;
         p++;
       }
       this.start = s;
       this.end = p;
     }
-    if (p >= len) {
+    if (this.atEnd(p)) {
       this.term = Term.EndOfFile;
     } else {
-      const c = t.charCodeAt(p);
+      const c = t[p];
       if (c === COMMA) {
         this.term = Term.Comma;
         p++;
       } else {
         this.term = Term.EndOfLine;
-        p = c === CR && t.charCodeAt(p + 1) === LF ? p + 2 : p + 1;
+        p = c === CR && this.at(p + 1) === LF ? p + 2 : p + 1;
         this.line++;
       }
     }
@@ -145,7 +179,7 @@ export class CsvScanner {
 
   /** Text of the last cell (unescaped when it was quoted), trimmed. */
   cellText(): string {
-    return (this.quoted ?? this.text.slice(this.start, this.end)).trim();
+    return (this.quoted ?? utf8.decode(this.buf.subarray(this.start, this.end))).trim();
   }
 
   /**
@@ -154,18 +188,28 @@ export class CsvScanner {
    * as mantissa / 10^k, which is exactly the correctly rounded value `Number()` would give.
    */
   cellNumber(): number {
-    if (this.quoted !== null) return parseDecimal(this.quoted, 0, this.quoted.length);
-    return parseDecimal(this.text, this.start, this.end);
+    if (this.quoted !== null) return parseDecimal(this.quoted);
+    return parseDecimalBytes(this.buf, this.start, this.end);
+  }
+
+  /** The last unquoted cell's trimmed bytes (for label interning); null when it was quoted. */
+  cellBytes(): Uint8Array | null {
+    if (this.quoted !== null) return null;
+    let s = this.start, e = this.end;
+    const t = this.buf;
+    while (s < e && (t[s] === SPACE || t[s] === TAB)) s++;
+    while (e > s && (t[e - 1] === SPACE || t[e - 1] === TAB)) e--;
+    return t.subarray(s, e);
   }
 }
 
-/** Parse t[s, e) as a finite decimal number; NaN if it is not one (empty, text, NaN, Infinity, hex…). */
-export function parseDecimal(t: string, s: number, e: number): number {
-  while (s < e && (t.charCodeAt(s) === SPACE || t.charCodeAt(s) === TAB)) s++;
-  while (e > s && (t.charCodeAt(e - 1) === SPACE || t.charCodeAt(e - 1) === TAB)) e--;
+/** Parse t[s, e) (ASCII bytes) as a finite decimal number; NaN if it is not one (empty, text, NaN, Infinity, hex…). */
+export function parseDecimalBytes(t: Uint8Array, s: number, e: number): number {
+  while (s < e && (t[s] === SPACE || t[s] === TAB)) s++;
+  while (e > s && (t[e - 1] === SPACE || t[e - 1] === TAB)) e--;
   if (s >= e) return NaN;
   let p = s;
-  let c = t.charCodeAt(p);
+  let c = t[p];
   let neg = false;
   if (c === 45) {
     neg = true;
@@ -179,7 +223,7 @@ export function parseDecimal(t: string, s: number, e: number): number {
   let dot = false;
   let anyDigit = false;
   for (; p < e; p++) {
-    c = t.charCodeAt(p);
+    c = t[p];
     const d = c - 48;
     if (d >= 0 && d <= 9) {
       anyDigit = true;
@@ -196,13 +240,29 @@ export function parseDecimal(t: string, s: number, e: number): number {
     const v = frac === 0 ? mant : mant / POW10[frac];
     return neg ? -v : v;
   }
-  const str = t.slice(s, e);
+  return parseDecimal(utf8.decode(t.subarray(s, e)));
+}
+
+/** The slow path on text: strict syntax, then Number(). */
+export function parseDecimal(text: string): number {
+  const str = text.replace(/^[ \t]+|[ \t]+$/g, '');
   if (!DECIMAL.test(str)) return NaN;
   const v = Number(str);
   return Number.isFinite(v) ? v : NaN;
 }
 
-/** Count of line breaks, to size buffers before parsing. */
+/** Count of line breaks (LF) in bytes, to size buffers before parsing. */
+export function countLineFeeds(b: Uint8Array, len: number): number {
+  let n = 0;
+  let i = b.indexOf(LF);
+  while (i !== -1 && i < len) {
+    n++;
+    i = b.indexOf(LF, i + 1);
+  }
+  return n;
+}
+
+/** Count of lines in text (line feeds + 1), to size buffers before parsing. */
 export function countLines(text: string): number {
   let n = 1;
   let i = text.indexOf('\n');

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CsvScanner, Term, countLines } from './csv';
+import { CsvScanner, NEED_MORE, Term, countLineFeeds, countLines } from './csv';
 import { Dataset, InputError } from './dataset';
 import { canonicalLabel, encodeLabels } from './labels';
 
@@ -12,17 +12,34 @@ export interface LoadOptions {
    * same order, and its labels are encoded with the training classes.
    */
   reference?: Dataset;
+  /**
+   * Only these columns are features (in file order); every other non-label column is skipped unparsed,
+   * so an id or text column does not break loading. Default: every column except the label.
+   */
+  featureColumns?: readonly string[];
+  /** Columns skipped unparsed (ids, free text, timestamps). */
+  ignoreColumns?: readonly string[];
+  /** Progress of a large file (> 16 MB): fraction of bytes read, and a message. */
+  onProgress?: (fraction: number, message: string) => void;
+  /** Bytes read at a time from a CSV file (default 4 MB); tests use tiny windows to cross every boundary. */
+  chunkBytes?: number;
 }
+
+/** Bytes read from a CSV file at a time (the window grows only for a record longer than this). */
+const CHUNK_BYTES = 4 << 20;
+const PROGRESS_ABOVE = 16 << 20;
 
 export const SUPPORTED_EXTENSIONS = ['.csv', '.jsonl'] as const;
 
 /** Load a CSV or JSONL dataset from disk (read-only). Throws InputError for any problem with the file. */
 export function loadDataset(file: string, opts: LoadOptions = {}): Dataset {
-  formatOf(file); // extension error before touching the disk
+  const format = formatOf(file); // extension error before touching the disk
   let text: string;
   try {
+    if (format === '.csv') return loadCsvFile(file, opts);
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
+    if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new InputError(`file not found (resolved to ${path.resolve(file)})`, file);
     if (code === 'EISDIR') throw new InputError('is a directory, not a data file', file);
@@ -34,7 +51,62 @@ export function loadDataset(file: string, opts: LoadOptions = {}): Dataset {
 
 /** Parse dataset text (e.g. an editor buffer); the format comes from `file`'s extension. */
 export function parseDataset(text: string, file: string, opts: LoadOptions = {}): Dataset {
-  return formatOf(file) === '.csv' ? parseCsv(text, file, opts) : parseJsonl(text, file, opts);
+  if (formatOf(file) !== '.csv') return parseJsonl(text, file, opts);
+  const bytes = Buffer.from(text, 'utf8');
+  return parseCsv(new CsvScanner(bytes, bytes.length, true, file), () => false, countLineFeeds(bytes, bytes.length) + 1, opts);
+}
+
+/**
+ * A CSV file parsed as it streams in, CHUNK_BYTES at a time: its text is never held whole, only the
+ * Float64 matrix (sized by a first pass that counts line feeds) and one window of bytes.
+ */
+function loadCsvFile(file: string, opts: LoadOptions): Dataset {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    if (fs.fstatSync(fd).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    let buf = Buffer.allocUnsafe(Math.max(4, Math.min(opts.chunkBytes ?? CHUNK_BYTES, size + 1)));
+    // Pass 1: line feeds, for the row capacity.
+    let lf = 0;
+    for (let at = 0; ;) {
+      const got = fs.readSync(fd, buf, 0, buf.length, at);
+      if (got === 0) break;
+      lf += countLineFeeds(buf, got);
+      at += got;
+    }
+    // Pass 2: parse. The window holds the current record from its start; refill moves it to the front.
+    let readAt = 0;
+    const readMore = (into: Buffer, from: number): number => {
+      const got = fs.readSync(fd, into, from, into.length - from, readAt);
+      readAt += got;
+      return got;
+    };
+    const len0 = readMore(buf, 0);
+    const sc = new CsvScanner(buf, len0, len0 < buf.length && readAt >= size, file);
+    const refill = (): boolean => {
+      if (sc.eof) return false;
+      const keep = sc.len - sc.pos;
+      if (sc.pos === 0 && keep === buf.length) {
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, 0, keep);
+        buf = bigger;
+      } else {
+        buf.copy(buf, 0, sc.pos, sc.len);
+      }
+      const got = readMore(buf, keep);
+      sc.buf = buf;
+      sc.len = keep + got;
+      sc.pos = 0;
+      sc.eof = got === 0 || readAt >= size;
+      if (opts.onProgress && size > PROGRESS_ABOVE) {
+        opts.onProgress(readAt / size, `Reading ${path.basename(file)}: ${(readAt / 2 ** 20).toFixed(0)} of ${(size / 2 ** 20).toFixed(0)} MB`);
+      }
+      return true;
+    };
+    return parseCsv(sc, refill, lf + 1, opts);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 function formatOf(file: string): '.csv' | '.jsonl' {
@@ -148,19 +220,95 @@ function raggedRow(cells: number, ncols: number, file: string, line: number): In
   );
 }
 
-function parseCsv(text: string, file: string, opts: LoadOptions): Dataset {
-  const labelName = opts.labelColumn ?? 'label';
-  const sc = new CsvScanner(text, file);
-  if (!sc.skipBlankLines()) {
-    throw new InputError(`the file is empty; expected a header row such as "${labelName},x1,x2"`, file, 1);
+/** Runs `step` until it completes without running past the loaded bytes (rewinding and refilling). */
+function whole<T>(sc: CsvScanner, refill: () => boolean, step: () => T): T {
+  for (;;) {
+    const m = sc.mark();
+    try {
+      return step();
+    } catch (e) {
+      if (e !== NEED_MORE) throw e;
+      sc.rewind(m);
+      if (!refill()) throw new Error('csv: more input requested at end of file');
+      m.pos = sc.pos; // refill moved the window; the record now starts at the front
+      sc.rewind(m);
+    }
   }
-  const headerLine = sc.line;
+}
+
+/** Which columns are features: slot per column, LABEL or SKIP. */
+const LABEL = -1;
+const SKIP = -2;
+
+function columnRoles(header: string[], labelCol: number, opts: LoadOptions, file: string, line: number): Int32Array {
+  const known = new Set(header);
+  for (const [key, names] of [['featureColumns', opts.featureColumns], ['ignoreColumns', opts.ignoreColumns]] as const) {
+    if (!names) continue;
+    const unknown = names.filter((c) => !known.has(c));
+    if (unknown.length) {
+      throw new InputError(`${key} names column(s) not in the header: ${quoteList(unknown)}; the header has ${quoteList(header)}`, file, line);
+    }
+    if (names.includes(header[labelCol])) {
+      throw new InputError(`${key} names the label column ${JSON.stringify(header[labelCol])}`, file, line);
+    }
+  }
+  const only = opts.featureColumns ? new Set(opts.featureColumns) : null;
+  const ignored = new Set(opts.ignoreColumns ?? []);
+  const role = new Int32Array(header.length);
+  let slot = 0;
+  header.forEach((name, k) => {
+    role[k] = k === labelCol ? LABEL : (only && !only.has(name)) || ignored.has(name) ? SKIP : slot++;
+  });
+  return role;
+}
+
+/** Canonical labels interned by their bytes: no string is made for a label seen before. */
+class LabelInterner {
+  private buckets = new Map<number, { bytes: Uint8Array; label: string }[]>();
+  private canon = labelCanonicaliser();
+
+  /** The canonical label, or '' for an empty one. */
+  get(bytes: Uint8Array | null, text: () => string): string {
+    if (!bytes) return this.canon(text());
+    let h = 2166136261;
+    for (let k = 0; k < bytes.length; k++) h = Math.imul(h ^ bytes[k], 16777619);
+    let list = this.buckets.get(h);
+    if (list) {
+      for (const e of list) {
+        if (e.bytes.length !== bytes.length) continue;
+        let same = true;
+        for (let k = 0; k < bytes.length && same; k++) same = e.bytes[k] === bytes[k];
+        if (same) return e.label;
+      }
+    } else {
+      list = [];
+      this.buckets.set(h, list);
+    }
+    const raw = text();
+    const label = raw === '' ? '' : this.canon(raw);
+    list.push({ bytes: bytes.slice(), label });
+    return label;
+  }
+}
+
+function parseCsv(sc: CsvScanner, refill: () => boolean, lineCap: number, opts: LoadOptions): Dataset {
+  const file = sc.file;
+  const labelName = opts.labelColumn ?? 'label';
   const header: string[] = [];
-  let term: Term;
-  do {
-    term = sc.readCell();
-    header.push(sc.cellText());
-  } while (term === Term.Comma);
+  const headerLine = whole(sc, refill, () => {
+    if (sc.pos === 0 && sc.line === 1) sc.skipBom();
+    if (!sc.skipBlankLines()) {
+      throw new InputError(`the file is empty; expected a header row such as "${labelName},x1,x2"`, file, 1);
+    }
+    const at = sc.line;
+    header.length = 0;
+    let term: Term;
+    do {
+      term = sc.readCell();
+      header.push(sc.cellText());
+    } while (term === Term.Comma);
+    return at;
+  });
   const ncols = header.length;
   const labelCol = header.indexOf(labelName);
   if (labelCol < 0) {
@@ -190,49 +338,68 @@ function parseCsv(text: string, file: string, opts: LoadOptions): Dataset {
     }
     seen.set(name, k);
   });
-  const featureNames = header.filter((_, k) => k !== labelCol);
+  const role = columnRoles(header, labelCol, opts, file, headerLine);
+  const featureNames = header.filter((_, k) => role[k] >= 0);
   const d = featureNames.length;
   if (d === 0) {
-    throw new InputError(`the only column is the label ${JSON.stringify(labelName)}; there are no feature columns`, file, headerLine);
+    throw new InputError(
+      opts.featureColumns || opts.ignoreColumns
+        ? 'no feature columns are left after featureColumns/ignoreColumns'
+        : `the only column is the label ${JSON.stringify(labelName)}; there are no feature columns`,
+      file,
+      headerLine,
+    );
   }
   if (opts.reference) checkAgainstReference(featureNames, opts.reference, file, headerLine);
 
-  const cap = countLines(text);
-  const X = new Float64Array(cap * d);
-  const lines = new Int32Array(cap);
+  let cap = Math.max(1, lineCap);
+  let X = new Float64Array(cap * d);
+  let lines = new Int32Array(cap);
   const labels: string[] = [];
-  const canon = labelCanonicaliser();
+  const interner = new LabelInterner();
   let n = 0;
-  while (sc.skipBlankLines()) {
+  const record = (): boolean => {
+    if (!sc.skipBlankLines()) return false;
     const line = sc.line;
-    let base = n * d;
+    if (n === cap) {
+      // Only when line feeds undercounted records (never for well-formed input): grow by half.
+      cap = Math.ceil(cap * 1.5);
+      const X2 = new Float64Array(cap * d); X2.set(X); X = X2;
+      const l2 = new Int32Array(cap); l2.set(lines); lines = l2;
+    }
+    const base = n * d;
     let col = 0;
     let label = '';
     for (;;) {
       const cellLine = sc.line;
       const term = sc.readCell();
-      if (col === labelCol) {
-        label = sc.cellText();
-        if (label === '') throw new InputError(`empty label in column ${JSON.stringify(labelName)}`, file, cellLine);
-      } else if (col < ncols) {
-        const v = sc.cellNumber();
-        if (v !== v) {
-          // A bad last cell of a short row (e.g. "1,2," under a 4-column header) is a ragged row.
-          if (term !== Term.Comma && col + 1 !== ncols) throw raggedRow(col + 1, ncols, file, line);
-          throw badNumber(header[col], sc.cellText(), file, cellLine, labelName);
+      if (col < ncols) {
+        const r = role[col];
+        if (r >= 0) {
+          const v = sc.cellNumber();
+          if (v !== v) {
+            // A bad last cell of a short row (e.g. "1,2," under a 4-column header) is a ragged row.
+            if (term !== Term.Comma && col + 1 !== ncols) throw raggedRow(col + 1, ncols, file, line);
+            throw badNumber(header[col], sc.cellText(), file, cellLine, labelName);
+          }
+          X[base + r] = v;
+        } else if (r === LABEL) {
+          label = interner.get(sc.cellBytes(), () => sc.cellText());
+          if (label === '') throw new InputError(`empty label in column ${JSON.stringify(labelName)}`, file, cellLine);
         }
-        X[base++] = v;
       }
       col++;
       if (term !== Term.Comma) break;
     }
     if (col !== ncols) throw raggedRow(col, ncols, file, line);
-    labels.push(canon(label));
+    labels.push(label);
     lines[n] = line;
     n++;
-  }
+    return true;
+  };
+  while (whole(sc, refill, record));
   if (n === 0) throw new InputError('the file has a header but no data rows', file, headerLine);
-  return finish(file, n, d, X, lines, labels, featureNames, opts);
+  return finish(file, n, d, X.subarray(0, n * d), lines.subarray(0, n), labels, featureNames, opts);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -274,6 +441,7 @@ function parseJsonl(text: string, file: string, opts: LoadOptions): Dataset {
   let X = new Float64Array(0);
   let featureNames: string[] = [];
   let arrayMode = false;
+  let firstKeys = new Set<string>();
   let d = 0;
   let n = 0;
   let lineNo = 0;
@@ -305,7 +473,10 @@ function parseJsonl(text: string, file: string, opts: LoadOptions): Dataset {
         d = obj.features.length;
         featureNames = Array.from({ length: d }, (_, k) => `f${k}`);
       } else {
-        featureNames = Object.keys(obj).filter((k) => k !== labelName);
+        firstKeys = new Set(Object.keys(obj));
+        const keys = [...firstKeys];
+        const role = columnRoles(keys, keys.indexOf(labelName), opts, file, lineNo);
+        featureNames = keys.filter((k, i) => role[i] >= 0 && k !== labelName);
         d = featureNames.length;
       }
       if (!(labelName in obj)) {
@@ -353,10 +524,9 @@ function parseJsonl(text: string, file: string, opts: LoadOptions): Dataset {
         X[base + k] = v;
       }
       const keys = Object.keys(obj);
-      if (keys.length !== d + 1) {
-        const known = new Set(featureNames);
-        const extra = keys.filter((k) => k !== labelName && !known.has(k));
-        throw new InputError(`row has field(s) not in the first row: ${quoteList(extra)}`, file, lineNo);
+      if (keys.length !== firstKeys.size || keys.some((k) => !firstKeys.has(k))) {
+        const extra = keys.filter((k) => k !== labelName && !firstKeys.has(k));
+        if (extra.length) throw new InputError(`row has field(s) not in the first row: ${quoteList(extra)}`, file, lineNo);
       }
     }
     labels.push(jsonLabel(obj[labelName], labelName, file, lineNo));

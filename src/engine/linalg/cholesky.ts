@@ -1,3 +1,6 @@
+import { wasmKernels } from '../kernels/wasm';
+import { resident } from '../kernels/linear';
+
 /** Σ_{k<len} A[a+k]·A[b+k] with four partial sums (independent chains run faster in V8). */
 function rowDot(A: Float64Array, a: number, b: number, len: number): number {
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0, k = 0;
@@ -19,18 +22,34 @@ export class Cholesky {
   /** Lᵀ, row-major, so back substitution also reads memory contiguously. */
   private readonly U: Float64Array;
 
-  private constructor(readonly n: number, private readonly L: Float64Array) {
+  private constructor(readonly n: number, private readonly L: Float64Array, U?: Float64Array) {
+    if (U) { this.U = U; return; }
     this.U = new Float64Array(n * n);
     for (let i = 0; i < n; i++) for (let k = 0; k <= i; k++) this.U[k * n + i] = L[i * n + k];
   }
 
   /** Factorises a (copied) n×n SPD matrix. Throws if it is not positive definite. */
   static factor(a: Float64Array, n: number): Cholesky {
+    const w = wasmKernels();
+    if (w && n > 0) {
+      // SIMD factorisation (four rows share each load of the pivot row); same algorithm as below.
+      const sc = w.scope();
+      try {
+        const A = sc.copyF64(a.subarray(0, n * n));
+        const bad = w.k.cholesky(A, n);
+        if (bad >= 0) throw notPositiveDefinite(bad, w.f64(A, n * n)[bad * n + bad]);
+        const U = sc.alloc(n * n * 8);
+        w.k.transpose(A, U, n);
+        return new Cholesky(n, w.f64(A, n * n).slice(), w.f64(U, n * n).slice());
+      } finally {
+        sc.done();
+      }
+    }
     const L = new Float64Array(a);
     for (let j = 0; j < n; j++) {
       const rj = j * n;
       const d = L[rj + j] - rowDot(L, rj, rj, j);
-      if (!(d > 0)) throw new Error(`matrix is not positive definite (pivot ${j} = ${d.toExponential(3)})`);
+      if (!(d > 0)) throw notPositiveDefinite(j, d);
       const ljj = Math.sqrt(d);
       L[rj + j] = ljj;
       const inv = 1 / ljj;
@@ -57,6 +76,19 @@ export class Cholesky {
    */
   solveBlocksInPlace(x: Float64Array, count: number): Float64Array {
     const { n, L, U } = this;
+    const w = wasmKernels();
+    if (w && n > 0) {
+      const sc = w.scope();
+      try {
+        const Lp = resident(w, L), Up = resident(w, U);
+        const X = sc.copyF64(x.subarray(0, n * count));
+        w.k.cholSolve(Lp, Up, n, X, count);
+        x.set(w.f64(X, n * count));
+        return x;
+      } finally {
+        sc.done();
+      }
+    }
     for (let i = 0; i < n; i++) {
       const ri = i * n, d = L[ri + i];
       for (let o = 0; o < count; o++) {
@@ -92,4 +124,8 @@ export class Cholesky {
     for (let i = 0; i < n; i++) for (let o = 0; o < count; o++) x[i * count + o] = blocks[o * n + i];
     return x;
   }
+}
+
+function notPositiveDefinite(j: number, d: number): Error {
+  return new Error(`matrix is not positive definite (pivot ${j} = ${d.toExponential(3)})`);
 }

@@ -9,6 +9,8 @@
 import type { Dataset } from '../data/dataset';
 import { sparseRows } from '../data/sparseRows';
 import type { DifferentiableModel, Rows } from '../types';
+import { wasmKernels } from '../kernels/wasm';
+import * as simd from '../kernels/linear';
 
 export type LinearKind = 'softmax' | 'logistic';
 
@@ -23,6 +25,19 @@ export class LinearClassifier implements DifferentiableModel {
     this.nOut = kind === 'softmax' ? nClasses : 1;
     this.stride = inputDim + 1;
     this.nParams = this.nOut * this.stride;
+  }
+
+  /** Shape for the WebAssembly kernels (used whenever they are loaded; the loops below are the fallback). */
+  private get shape(): simd.LinearShape {
+    return { K: this.nOut, logistic: this.kind === 'logistic', nParams: this.nParams };
+  }
+
+  /** Probabilities per row position from the fused kernel pass (Kp per row), or null on the JS path. */
+  private wasmProbs(theta: Float64Array, data: Dataset, rows: Rows): { probs: Float64Array; Kp: number } | null {
+    const w = wasmKernels();
+    if (!w) return null;
+    const r = simd.rowPass(w, this.shape, theta, data, rows, { probs: true });
+    return { probs: r.probs!, Kp: r.Kp };
   }
 
   regMask(regularizeBias: boolean): Float64Array {
@@ -95,6 +110,15 @@ export class LinearClassifier implements DifferentiableModel {
     const m = rows ? rows.length : data.n;
     const K = this.nClasses;
     const out = new Float64Array(m * K);
+    const fast = this.wasmProbs(theta, data, rows);
+    if (fast) {
+      const { probs, Kp } = fast;
+      for (let t = 0; t < m; t++) {
+        if (this.kind === 'logistic') { out[t * 2] = 1 - probs[t * Kp]; out[t * 2 + 1] = probs[t * Kp]; }
+        else for (let c = 0; c < K; c++) out[t * K + c] = probs[t * Kp + c];
+      }
+      return out;
+    }
     const z = new Float64Array(this.nOut);
     for (let t = 0; t < m; t++) {
       const i = rows ? rows[t] : t;
@@ -107,6 +131,8 @@ export class LinearClassifier implements DifferentiableModel {
   }
 
   losses(theta: Float64Array, data: Dataset, rows: Rows): Float64Array {
+    const w = wasmKernels();
+    if (w) return simd.rowPass(w, this.shape, theta, data, rows, { losses: true }).losses!;
     const m = rows ? rows.length : data.n;
     const out = new Float64Array(m);
     const z = new Float64Array(this.nOut);
@@ -119,6 +145,8 @@ export class LinearClassifier implements DifferentiableModel {
   }
 
   gradSum(theta: Float64Array, data: Dataset, rows: Rows, out: Float64Array, weights?: Float64Array): void {
+    const w = wasmKernels();
+    if (w) { simd.rowPass(w, this.shape, theta, data, rows, { grad: out, weights }); return; }
     out.fill(0);
     const m = rows ? rows.length : data.n;
     const z = new Float64Array(this.nOut);
@@ -138,6 +166,19 @@ export class LinearClassifier implements DifferentiableModel {
   gradDots(theta: Float64Array, data: Dataset, rows: Rows, a: Float64Array): Float64Array {
     const m = rows ? rows.length : data.n;
     const res = new Float64Array(m);
+    const w = wasmKernels();
+    if (w) {
+      const { probs, Kp } = this.wasmProbs(theta, data, rows)!;
+      const za = simd.logitsOf(w, this.shape, a, data, rows);
+      for (let t = 0; t < m; t++) {
+        const y = data.y[rows ? rows[t] : t], q = t * Kp;
+        let s = 0;
+        if (this.kind === 'logistic') s = (probs[q] - y) * za[q];
+        else for (let o = 0; o < this.nOut; o++) s += (probs[q + o] - (o === y ? 1 : 0)) * za[q + o];
+        res[t] = s;
+      }
+      return res;
+    }
     const z = new Float64Array(this.nOut);
     const az = new Float64Array(this.nOut);
     for (let t = 0; t < m; t++) {
@@ -162,6 +203,8 @@ export class LinearClassifier implements DifferentiableModel {
   }
 
   hvpSum(theta: Float64Array, data: Dataset, rows: Rows, v: Float64Array, out: Float64Array, weights?: Float64Array): void {
+    const w = wasmKernels();
+    if (w) { simd.hvpOperator(w, this.shape, data, rows, this.wasmProbs(theta, data, rows)!.probs, weights)(v, out); return; }
     out.fill(0);
     const m = rows ? rows.length : data.n;
     const z = new Float64Array(this.nOut);
@@ -181,6 +224,8 @@ export class LinearClassifier implements DifferentiableModel {
    * sparse passes instead of four (CG calls this operator dozens of times per solve).
    */
   prepareHvp(theta: Float64Array, data: Dataset, rows: Rows): (v: Float64Array, out: Float64Array) => void {
+    const w = wasmKernels();
+    if (w) return simd.hvpOperator(w, this.shape, data, rows, this.wasmProbs(theta, data, rows)!.probs);
     const m = rows ? rows.length : data.n;
     const K = this.nOut;
     const probs = new Float64Array(m * K);
@@ -225,6 +270,8 @@ export class LinearClassifier implements DifferentiableModel {
    * Cost O(|rows|·nOut²·d²/2); only for small parameter counts (the exact solver).
    */
   hessianSum(theta: Float64Array, data: Dataset, rows: Rows): Float64Array {
+    const w = wasmKernels();
+    if (w && simd.gramPaysOff(w, data)) return simd.hessianBlocks(w, this.shape, data, rows, this.wasmProbs(theta, data, rows)!.probs);
     const p = this.nParams, s = this.stride, d = this.inputDim, K = this.nOut;
     // Every block Σ_i A_i[a,b] x̃_i x̃_iᵀ is symmetric: accumulate the upper triangles of the K(K+1)/2
     // blocks in packed form (one axpy of the row's packed outer product per block), expand at the end.
@@ -291,6 +338,18 @@ export class LinearClassifier implements DifferentiableModel {
   meanCurvature(theta: Float64Array, data: Dataset, rows: Rows): Float64Array {
     const m = rows ? rows.length : data.n;
     const w = new Float64Array(m);
+    const fast = this.wasmProbs(theta, data, rows);
+    if (fast) {
+      const { probs, Kp } = fast;
+      for (let t = 0; t < m; t++) {
+        const q = t * Kp;
+        let tr = 0;
+        if (this.kind === 'logistic') tr = probs[q] * (1 - probs[q]);
+        else for (let c = 0; c < this.nOut; c++) tr += probs[q + c] * (1 - probs[q + c]);
+        w[t] = this.kind === 'logistic' ? tr : tr / this.nOut;
+      }
+      return w;
+    }
     const z = new Float64Array(this.nOut);
     for (let t = 0; t < m; t++) {
       const i = rows ? rows[t] : t;
@@ -306,6 +365,8 @@ export class LinearClassifier implements DifferentiableModel {
 
   /** Σ_{i∈rows} w_i x̃_i x̃_iᵀ as (d+1)×(d+1), over non-zeros. */
   weightedGram(data: Dataset, rows: Rows, w: Float64Array): Float64Array {
+    const k = wasmKernels();
+    if (k && simd.gramPaysOff(k, data)) return simd.weightedGram(k, data, rows, w);
     const s = this.stride, d = this.inputDim;
     const G = new Float64Array(s * s);
     const { ptr, idx, val } = sparseRows(data);

@@ -10,8 +10,9 @@
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { BACKEND_CHAIN, type BackendPreference } from './backends';
 
-export type BackendPreference = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type { BackendPreference } from './backends';
 
 export interface BackendAttempt {
   name: Exclude<BackendPreference, 'auto'>;
@@ -33,7 +34,7 @@ export interface BackendOptions {
   quiet?: boolean;
 }
 
-const CHAIN: Exclude<BackendPreference, 'auto'>[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+const CHAIN = BACKEND_CHAIN;
 
 /** Display name of the backend tfjs currently runs on ('tensorflow' may be the GPU build). */
 let selectedName: string | null = null;

@@ -43,7 +43,7 @@ describe('worker client after a crash', () => {
       await c.request('influence/open', open(0.5));
       const heldL2 = () => c.session?.params.l2; // a function: no narrowing across the awaits
       assert.equal(heldL2(), 0.5);
-      const explainedAtHalf = (await c.request('influence/explain', { testIndex: 1 })).result.testLoss;
+      const explainedAtHalf = (await c.request('influence/explain', { testIndex: 1 })).result.testLoss!;
       current = open(0.001); // the config changed; the worker dies before it opens it
       const spin = c.request('influence/spin', { ms: 60_000 });
       while (!c.inFlightMethods.includes('influence/spin')) await new Promise((r) => setTimeout(r, 20));
@@ -52,11 +52,11 @@ describe('worker client after a crash', () => {
       assert.equal(heldL2(), undefined, 'no session reported for a dead process');
       await back;
       assert.equal(heldL2(), 0.001, 'the restarted worker must hold the config as it is now');
-      const after = (await c.request('influence/explain', { testIndex: 1 })).result.testLoss;
+      const after = (await c.request('influence/explain', { testIndex: 1 })).result.testLoss!;
       const fresh = new WorkerClient({ workerPath: WORKER, execArgv: ['--import', 'tsx'], backend: 'cpu' });
       try {
         await fresh.request('influence/open', open(0.001));
-        const want = (await fresh.request('influence/explain', { testIndex: 1 })).result.testLoss;
+        const want = (await fresh.request('influence/explain', { testIndex: 1 })).result.testLoss!;
         assert.ok(Math.abs(after - want) <= 1e-9 * Math.max(1, Math.abs(want)), `after restart ${after}, fresh λ=0.001 ${want}`);
         assert.ok(Math.abs(explainedAtHalf - want) > 1e-6, 'λ = 0.5 and 0.001 must differ for this test to mean anything');
       } finally { await fresh.dispose(); }
