@@ -8,7 +8,7 @@
 // dist/test/host/index.js and reports the exit code to window.codeAutomationExit in the page,
 // and mocha's output to window.codeAutomationLog. Exit status = the mocha result.
 //
-// Environment: TEST_TIMEOUT_S (default 600), MOCHA_GREP (only matching tests), plus the knobs of
+// Environment: TEST_TIMEOUT_S (default 1800: the suites explain, crash and sweep on the 784-pixel digits), MOCHA_GREP (only matching tests), plus the knobs of
 // scripts/e2e/server.mjs. Logs go to test-results/host/.
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
@@ -19,7 +19,7 @@ import {
   stopwatch,
 } from './server.mjs';
 
-const TEST_TIMEOUT_S = Number(process.env.TEST_TIMEOUT_S ?? 600);
+const TEST_TIMEOUT_S = Number(process.env.TEST_TIMEOUT_S ?? 1800);
 const OUT = path.join(RESULTS_DIR, 'host');
 const BUNDLE_DIR = path.join(REPO, 'dist/test/host');
 // The extension under test (development mode). E2E_EXTENSION_DIR lets the harness itself be
@@ -74,7 +74,8 @@ async function main() {
       if (!noise.test(line)) console.log(line);
     });
     page.on('pageerror', (e) => log.write(`pageerror: ${e}\n`));
-    await page.goto(server.workbenchUrl({ extensionDevelopmentPath: EXT_DIR, extensionTestsPath: testsEntry }));
+    // A loaded machine can take more than playwright's default 30 s to serve the workbench.
+    await page.goto(server.workbenchUrl({ extensionDevelopmentPath: EXT_DIR, extensionTestsPath: testsEntry }), { timeout: 180_000 });
     const timeout = new Promise((r) => { timer = setTimeout(() => r('timeout'), TEST_TIMEOUT_S * 1000); });
     code = await Promise.race([exited, timeout]);
     if (code === 'timeout') {

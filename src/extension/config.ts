@@ -151,6 +151,19 @@ export async function checkConfigFiles(check: ConfigCheck, exists: (relPath: str
   return out;
 }
 
+/**
+ * Data files outside the workspace: they load (the worker runs where the extension host runs, so in
+ * Remote they must be on the remote machine), but jump links into them are refused, because a link
+ * may only open files inside the workspace. A warning on the value says so.
+ */
+export function checkOutsideWorkspace(check: ConfigCheck, inside: (relPath: string) => boolean): ConfigProblem[] {
+  return check.fileRefs.filter((ref) => ref.key !== 'model.path' && !inside(ref.value)).map((ref) => ({
+    message: `${ref.value} is outside the workspace: it loads, but links to its rows will not open (links stay inside the workspace). ` +
+      `Move the file into the workspace or add its folder to the workspace.`,
+    offset: ref.offset, length: ref.length, severity: 'warning' as const, path: ref.key,
+  }));
+}
+
 /** A config as written by the setup quick pick. */
 export function renderConfig(c: InfluenceConfig): string {
   return JSON.stringify({ train: c.train, test: c.test, labelColumn: c.labelColumn ?? 'label', model: c.model ?? { type: 'linear', l2: 0.001 }, ...(c.imageShape ? { imageShape: c.imageShape } : {}) }, null, 2) + '\n';

@@ -4,8 +4,9 @@
  */
 import * as vscode from 'vscode';
 import type { InfluenceConfig, OpenParams } from '../protocol';
-import { CONFIG_FILE_NAME, checkConfigFiles, validateConfigText } from './config';
+import { CONFIG_FILE_NAME, checkConfigFiles, checkOutsideWorkspace, validateConfigText } from './config';
 import { toDiagnostics } from './diagnostics';
+import { isInsideWorkspace } from './jump';
 
 export interface LoadedConfig {
   uri: vscode.Uri;
@@ -57,7 +58,8 @@ export class ConfigService implements vscode.Disposable {
     const fileProblems = await checkConfigFiles(check, async (rel) => {
       try { await vscode.workspace.fs.stat(resolveRelative(uri, rel)); return true; } catch { return false; }
     });
-    const problems = [...check.problems, ...fileProblems];
+    const outside = checkOutsideWorkspace(check, (rel) => isInsideWorkspace(resolveRelative(uri, rel)));
+    const problems = [...check.problems, ...fileProblems, ...outside];
     this.diagnostics.set(uri, toDiagnostics(text, problems));
     if (!check.config || fileProblems.length) return undefined;
     const c = check.config;

@@ -3,21 +3,41 @@
  * candidate groups (streamed into the panel and the sidebar) and their actual retrained effect.
  */
 import * as vscode from 'vscode';
-import type { ExplainResult, GroupResult } from '../protocol';
+import type { ExplainResult, ExplainState, GroupResult, MemberRow, SessionSettings } from '../protocol';
 import { testRowAtCursor } from './explainAtCursor';
 import { GroupStream } from './groupStream';
 import { OptimizerFeature } from './optimizer';
 import { Panel, type MessageHandler } from './panels';
 import { retrainGroups, retrainSpecs } from './retrain';
 import type { Services } from './services';
+import { isWorkerGone, type Session } from './session';
 import { readSettings } from './settings';
 import type { HarmfulGroupsProvider } from './tree';
 import { WorkerCancelledError } from './workerClient';
+
+/** Members listed per group in the panel (the sidebar lists all of them). */
+export const MEMBERS_SHOWN = 12;
+
+function memberRows(session: Session, groups: readonly GroupResult[]): Record<number, MemberRow> {
+  const out: Record<number, MemberRow> = {};
+  const r = session.result;
+  for (const g of groups) {
+    for (const i of g.members.slice(0, MEMBERS_SHOWN)) out[i] = { label: r.classes[r.trainY[i]] ?? '', line: r.trainLines[i] };
+  }
+  return out;
+}
 
 export class ExplainFeature implements vscode.Disposable {
   readonly panel: Panel;
   readonly optimizer: OptimizerFeature;
   lastExplain: ExplainResult | undefined;
+  /** The session that produced what the panel shows (its jumps use that session's files and lines). */
+  shown: Session | undefined;
+  get lastSettings(): SessionSettings | undefined { return this.shown?.settings; }
+  /** Settings of a view restored after a window reload (its session is gone with the old worker). */
+  restoredSettings: SessionSettings | undefined;
+  /** Counts explanations: background patches for an earlier one are dropped. */
+  private viewSeq = 0;
   lastGroups: GroupResult[] | undefined;
   /** Settles when the background group estimates and retraining of the last explain end. */
   groupsDone: Promise<void> = Promise.resolve();
@@ -29,60 +49,81 @@ export class ExplainFeature implements vscode.Disposable {
 
   dispose(): void { this.panel.dispose(); }
 
+  restored(state: unknown): void {
+    this.restoredSettings = (state as ExplainState | undefined)?.view?.settings;
+  }
+
   async explainAtCursor(uri?: vscode.Uri): Promise<ExplainResult | undefined> {
     const index = await testRowAtCursor(this.s, uri);
     return index === undefined ? undefined : this.explain(index);
   }
 
   async explain(testIndex: number): Promise<ExplainResult | undefined> {
-    const session = await this.s.sessions.open();
-    if (!session) return undefined;
-    const { result: opened, config } = session;
-    if (!Number.isInteger(testIndex) || testIndex < 0 || testIndex >= opened.nTest) throw new Error(`test row ${testIndex} does not exist (0..${opened.nTest - 1})`);
+    const answer = await this.s.sessions.request(`Influence Lens: explaining test row ${testIndex}`, 'influence/explain', (s) => {
+      const nTest = s.result.nTest;
+      if (!Number.isInteger(testIndex) || testIndex < 0 || testIndex >= nTest) throw new Error(`test row ${testIndex} does not exist (0..${nTest - 1})`);
+      return { testIndex, top: readSettings().topRows, withFeatures: !!s.config.config.imageShape };
+    });
+    if (!answer) return undefined;
+    const { result: res, session } = answer;
+    const { config } = session;
     const imageShape = config.config.imageShape;
-    const res = await this.s.sessions.request(`Influence Lens: explaining test row ${testIndex}`, 'influence/explain',
-      { testIndex, top: readSettings().topRows, withFeatures: !!imageShape });
     const e = res.result;
+    const seq = ++this.viewSeq;
     this.lastExplain = e;
+    this.shown = session;
+    this.restoredSettings = undefined;
     this.lastGroups = undefined;
     this.panel.show(`Influence: test row ${testIndex}`);
     this.panel.post({
       type: 'explain',
       view: {
         testFileName: config.config.test, trainFileName: config.config.train, imageShape,
-        explain: e, sampleFeatures: res.sampleFeatures, rowFeatures: res.rowFeatures,
+        explain: e, sampleFeatures: res.sampleFeatures, rowFeatures: res.rowFeatures, settings: session.settings,
       },
     });
-    const label = `Test row ${testIndex} (label ${e.label}, predicted ${e.predicted})`;
+    const label = `Test row ${testIndex}, line ${e.testLine} (label ${e.label}, predicted ${e.predicted})`;
+    this.tree.sampleLoss = e.testLoss ?? undefined;
     this.tree.setSample(label, undefined, 'estimating…');
     // In the background, so the command returns with the explanation; any foreground request stops it.
-    this.groupsDone = this.sampleGroups(testIndex, label);
+    this.groupsDone = this.sampleGroups(testIndex, label, seq);
     return e;
   }
 
   /** Restart the sample's group estimates (after the whole-test-set groups took the worker). */
   resumeGroups(): void {
     const e = this.lastExplain;
-    if (e) this.groupsDone = this.sampleGroups(e.testIndex, this.tree.sample.label);
+    if (e) this.groupsDone = this.sampleGroups(e.testIndex, this.tree.sample.label, this.viewSeq);
   }
 
-  private async sampleGroups(testIndex: number, label: string): Promise<void> {
+  private async sampleGroups(testIndex: number, label: string, seq: number): Promise<void> {
     const stream = new GroupStream(this.s.worker, testIndex, readSettings().groupsShown);
+    // Patches only for the explanation on screen (a later explain replaces it).
+    const current = () => seq === this.viewSeq;
+    const session = this.shown;
+    const post: Panel['post'] = (msg) => {
+      if (!current()) return;
+      this.panel.post(msg.type === 'groups' && session ? { ...msg, memberRows: memberRows(session, msg.groups) } : msg);
+    };
     try {
       const groups = await this.s.background.run(`Influence Lens: group influence for test row ${testIndex}`, (token, onProgress) =>
         stream.run({ token, onProgress }, (ranked, done, total) => {
+          if (!current()) return;
           this.lastGroups = ranked;
           this.tree.setSample(label, ranked, `${done}/${total} estimated`);
-          this.panel.post({ type: 'groups', testIndex, groups: ranked, partial: { done, total } });
+          post({ type: 'groups', testIndex, groups: ranked, partial: { done, total } });
         }));
+      if (!current()) return;
       this.lastGroups = groups;
       this.tree.setSample(label, groups);
-      this.panel.post({ type: 'groups', testIndex, groups });
-      await this.retrainTop(testIndex, groups);
+      post({ type: 'groups', testIndex, groups });
+      await this.retrainTop(testIndex, groups, post, current);
     } catch (err) {
-      if (err instanceof WorkerCancelledError) {
+      if (!current()) return;
+      // Stopped by a foreground request, Stop Background Work, Restart Worker or a crash: keep what came, quietly.
+      if (err instanceof WorkerCancelledError || isWorkerGone(err)) {
         this.tree.setSample(label, this.lastGroups, 'stopped');
-        if (this.lastGroups) this.panel.post({ type: 'groups', testIndex, groups: this.lastGroups });
+        if (this.lastGroups) post({ type: 'groups', testIndex, groups: this.lastGroups });
       } else {
         this.tree.setSample(label, undefined, 'failed');
         this.s.fail(err);
@@ -90,21 +131,22 @@ export class ExplainFeature implements vscode.Disposable {
     }
   }
 
-  private async retrainTop(testIndex: number, groups: GroupResult[]): Promise<void> {
+  private async retrainTop(testIndex: number, groups: GroupResult[], post: Panel['post'], current: () => boolean): Promise<void> {
     const n = Math.min(readSettings().retrainTopGroups, groups.length);
     if (n <= 0) return;
     const specs = retrainSpecs(groups, n);
-    this.panel.post({ type: 'groups', testIndex, groups, pendingRetrain: specs.map((g) => g.name) });
+    post({ type: 'groups', testIndex, groups, pendingRetrain: specs.map((g) => g.name) });
     try {
       await this.s.background.run(`Influence Lens: retraining without each of the top ${n} groups`, (token, onProgress) =>
         retrainGroups(this.s.worker, testIndex, specs, { token, onProgress }, (name, retrain) => {
+          if (!current()) return;
           const g = this.lastGroups?.find((x) => x.name === name);
           if (g) g.retrain = retrain;
-          this.panel.post({ type: 'groupRetrained', testIndex, name, retrain });
+          post({ type: 'groupRetrained', testIndex, name, retrain });
         }));
-      if (this.lastGroups && this.lastExplain?.testIndex === testIndex) this.tree.setSample(this.tree.sample.label, this.lastGroups);
+      if (this.lastGroups && current()) this.tree.setSample(this.tree.sample.label, this.lastGroups);
     } catch (e) {
-      if (!(e instanceof WorkerCancelledError)) this.s.fail(e);
+      if (!(e instanceof WorkerCancelledError) && !isWorkerGone(e)) this.s.fail(e);
     }
   }
 }

@@ -1,5 +1,6 @@
 /** Explain Prediction from the editor: which test row the cursor is on, with a clear word when it is not one. */
 import * as vscode from 'vscode';
+import { panelColumn } from './panels';
 import { indexForLine, rowAtLine } from './rows';
 import type { Services } from './services';
 
@@ -33,7 +34,7 @@ export async function testRowAtCursor(s: Services, uri?: vscode.Uri): Promise<nu
     const a = await s.notify.warn(
       `${name} is the TRAINING file. Explain Prediction explains rows of the test file (${config.config.test}); training rows appear as the explanations.`,
       'Open Test File');
-    if (a) await vscode.window.showTextDocument(config.testUri);
+    if (a) await vscode.window.showTextDocument(config.testUri, { viewColumn: vscode.ViewColumn.One });
     return undefined;
   }
   if (doc.uri.fsPath !== config.testUri.fsPath) {
@@ -45,6 +46,12 @@ export async function testRowAtCursor(s: Services, uri?: vscode.Uri): Promise<nu
   if (index < 0) {
     void s.notify.warn(`line ${at.line} is not a data row.`);
     return undefined;
+  }
+  // The data file was opened in the panels' column (e.g. from the Explorer while a panel had focus):
+  // show it in the first column, so the panel can be revealed in place without hiding it.
+  const col = panelColumn();
+  if (col !== undefined && col !== vscode.ViewColumn.One && editor.viewColumn === col) {
+    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: editor.selection });
   }
   return index;
 }

@@ -9,10 +9,10 @@ import { parseFromWebview, type FromWebview, type PanelKind } from '../protocol'
 import { ExplainFeature } from './explain';
 import { jumpToRow, type JumpOutcome } from './jump';
 import { WorkerLifecycle } from './lifecycle';
-import { Notifier } from './notify';
+import { Notifier, ReportedError } from './notify';
 import { BackgroundWork } from './progress';
 import type { Services } from './services';
-import { SessionManager } from './session';
+import { SessionManager, sessionKey, type Session } from './session';
 import { SidebarFeature } from './sidebar';
 import { SweepFeature } from './sweep';
 import type { InfluenceLensApi } from './testApi';
@@ -54,6 +54,7 @@ class Controller implements vscode.Disposable {
     this.sidebar = new SidebarFeature(this.s);
     this.explain = new ExplainFeature(this.s, this.sidebar.tree, context.extensionUri, onMessage);
     this.sweep = new SweepFeature(this.s, context.extensionUri, onMessage);
+    this.sidebar.sampleSession = () => this.explain.shown;
     const cmd = (id: string, fn: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, async (...args: never[]) => {
       try { return await fn(...args); } catch (e) { this.fail(e); return undefined; }
     });
@@ -63,23 +64,29 @@ class Controller implements vscode.Disposable {
       cmd('influenceLens.refreshGroups', async () => { if (await this.sidebar.refresh()) this.explain.resumeGroups(); }),
       cmd('influenceLens.restartWorker', () => this.lifecycle.restart()),
       cmd('influenceLens.setup', () => sessions.setup()),
-      cmd('influenceLens.openTrainingRow', (index: number) => this.jump('train', index)),
+      cmd('influenceLens.openTrainingRow', (index: number, scope?: 'sample' | 'all') => this.jump('train', index, scope === 'all' ? this.sidebar.session : this.explain.shown)),
       cmd('influenceLens.showLog', () => log.show()),
-      cmd('influenceLens.stopBackground', () => background.cancel()));
+      cmd('influenceLens.stopBackground', () => background.cancel()),
+      // A window reload brings the panels back with their last view (the apps keep it in their state).
+      this.explain.panel.serializer((state) => this.explain.restored(state)),
+      this.sweep.panel.serializer());
   }
 
   api(): InfluenceLensApi {
     const { s, explain, sweep, sidebar, lifecycle } = this;
     return {
       worker: {
-        request: (m, p) => { s.background.cancel(); return s.worker.request(m, p); },
+        request: (m, p) => s.sessions.raw(m, p),
         restart: () => lifecycle.restart(),
         get state() { return s.worker.state; },
         get backend() { return s.worker.backend; },
         get pid() { return s.worker.pid; },
+        get inFlight() { return s.worker.inFlightMethods; },
       },
       handleWebviewMessage: (kind, msg) => this.handleWebviewMessage(kind, msg),
       get lastExplain() { return explain.lastExplain; },
+      get lastSettings() { return explain.lastSettings; },
+      get notices() { return s.notify.recent; },
       get lastGroups() { return explain.lastGroups; },
       get lastAllGroups() { return sidebar.lastAllGroups; },
       get lastSweep() { return sweep.last; },
@@ -104,14 +111,22 @@ class Controller implements vscode.Disposable {
 
   private fail(e: unknown): void {
     if (e instanceof WorkerCancelledError) { void this.s.notify.info('cancelled.'); return; }
+    if (e instanceof ReportedError) return;
     const msg = e instanceof Error ? e.message : String(e);
     this.s.log.appendLine(`error: ${e instanceof Error ? e.stack ?? msg : msg}`);
     void this.s.notify.error(msg);
   }
 
-  private async jump(set: 'train' | 'test', index: number): Promise<JumpOutcome> {
-    const session = this.s.sessions.current ?? await this.s.sessions.open();
+  /** A row of the session that produced the view it was clicked in (else the current one). */
+  private async jump(set: 'train' | 'test', index: number, from?: Session): Promise<JumpOutcome> {
+    const session = from ?? this.s.sessions.current ?? await this.s.sessions.open();
     if (!session) return { ok: false, reason: 'no session' };
+    const restored = this.explain.restoredSettings;
+    if (!from && restored && sessionKey(restored) !== session.key) {
+      const reason = 'the configuration changed since this explanation was made; explain the row again to open its rows.';
+      void this.s.notify.warn(reason);
+      return { ok: false, reason };
+    }
     return jumpToRow(session, set, index);
   }
 
@@ -130,7 +145,7 @@ class Controller implements vscode.Disposable {
       case 'ready':
         return { ok: true };
       case 'jump':
-        return this.jump(msg.set, msg.index);
+        return this.jump(msg.set, msg.index, kind === 'explain' ? this.explain.shown : undefined);
       case 'runOptimizer':
         return this.explain.optimizer.run(msg.testIndex, msg.k, msg.direction);
       case 'verifyOptimizer':

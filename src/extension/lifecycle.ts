@@ -26,19 +26,17 @@ export class WorkerLifecycle implements vscode.Disposable {
       backend: s.backend,
       onLog: (line) => log.appendLine(line),
       onState: (st) => this.status.update(st, this.worker?.backend ?? '…'),
+      // After a restart the worker opens the config as it is now, never the session it had before.
+      reopen: () => this.sessions.configs.current?.open,
       onCrash: (info) => {
-        this.sessions.forget();
-        const why = info.signal ? `killed (${info.signal})` : `exited with code ${info.code}`;
-        if (info.restarting) void notify.warn(`the worker ${why}; restarting it.`);
+        const why = info.signal ? `was killed (${info.signal})` : `exited with code ${info.code}`;
+        if (info.restarting) void notify.warn(`the worker process ${why}; restarting it.`);
         else {
-          void notify.error(`the worker ${why} too often and was not restarted.`, 'Restart Worker', 'Show Log')
+          void notify.error(`the worker process ${why} too often and was not restarted.`, 'Restart Worker', 'Show Log')
             .then((a) => { if (a === 'Restart Worker') void vscode.commands.executeCommand('influenceLens.restartWorker'); else if (a === 'Show Log') log.show(); });
         }
       },
-      onRestarted: (reopened) => {
-        if (reopened) this.sessions.adopt(reopened);
-        void notify.info('the worker is running again.');
-      },
+      onRestarted: () => { void notify.info('the worker is running again.'); },
     });
     this.worker.on('influence/backend', (b) => {
       this.status.backendReport(this.worker.state, b.backend, b.tried);

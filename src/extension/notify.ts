@@ -5,7 +5,12 @@
 import * as vscode from 'vscode';
 
 export type NoticeLevel = 'info' | 'warning' | 'error';
-export interface Notice { level: NoticeLevel; text: string }
+export interface Notice { level: NoticeLevel; text: string; actions: string[] }
+
+/** An error the user has already been shown (with its actions): command wrappers must not show it again. */
+export class ReportedError extends Error {
+  constructor(message: string) { super(message); this.name = 'ReportedError'; }
+}
 
 const KEEP = 50;
 
@@ -17,7 +22,7 @@ export class Notifier {
   error(text: string, ...actions: string[]): Thenable<string | undefined> { return this.show('error', text, actions); }
 
   private show(level: NoticeLevel, text: string, actions: string[]): Thenable<string | undefined> {
-    this.recent.push({ level, text });
+    this.recent.push({ level, text, actions });
     if (this.recent.length > KEEP) this.recent.splice(0, this.recent.length - KEEP);
     const full = `Influence Lens: ${text}`;
     if (level === 'error') return vscode.window.showErrorMessage(full, ...actions);

@@ -9,17 +9,19 @@ export class OptimizerFeature {
   constructor(private readonly s: Services, private readonly panel: Panel) {}
 
   async run(testIndex: number, k: number, direction: Direction): Promise<SelectResult | undefined> {
-    const res = await this.s.sessions.request(`Influence Lens: choosing the ${k} most ${direction} rows (greedy)`, 'influence/select',
+    const answer = await this.s.sessions.request(`Influence Lens: choosing the ${k} most ${direction} rows (greedy)`, 'influence/select',
       { testIndex, k, direction, method: 'greedy' });
+    if (!answer) return undefined;
+    const res = answer.result;
     this.last = res;
     this.panel.post({ type: 'optimizerResult', testIndex, result: res });
     return res;
   }
 
   async verify(testIndex: number, members: number[]): Promise<number | undefined> {
-    const res = await this.s.sessions.request('Influence Lens: retraining without the chosen rows', 'influence/groups',
+    const answer = await this.s.sessions.request('Influence Lens: retraining without the chosen rows', 'influence/groups',
       { testIndex, groups: [{ name: 'selected', kind: 'selected', members }], retrain: true });
-    const r = res.groups[0]?.retrain;
+    const r = answer?.result.groups[0]?.retrain;
     if (typeof r === 'number') {
       if (this.last) this.last.retrain = r;
       this.panel.post({ type: 'optimizerVerified', testIndex, retrain: r });

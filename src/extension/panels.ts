@@ -42,7 +42,16 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, kin
 
 export type MessageHandler = (kind: PanelKind, msg: FromWebview) => Promise<unknown>;
 
-/** One panel per kind; re-used (revealed) when the command runs again. */
+/** Every live panel: they share one editor column (the first one's), so columns do not multiply. */
+const live = new Set<Panel>();
+
+/** The column the Influence Lens panels live in, if any is open. */
+export function panelColumn(): vscode.ViewColumn | undefined {
+  for (const p of live) { const c = p.webviewPanel?.viewColumn; if (c !== undefined) return c; }
+  return undefined;
+}
+
+/** One panel per kind; re-used (revealed where it is) when the command runs again. */
 export class Panel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   /** Last full message (explain/sweep view) plus patches, replayed when the webview (re)loads. */
@@ -60,33 +69,60 @@ export class Panel implements vscode.Disposable {
   get visible(): boolean { return !!this.panel; }
   get webviewPanel(): vscode.WebviewPanel | undefined { return this.panel; }
 
+  private options(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    return {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')],
+      retainContextWhenHidden: false,
+    };
+  }
+
   show(title?: string): vscode.WebviewPanel {
     if (this.panel) {
-      this.panel.reveal(vscode.ViewColumn.Beside, true);
+      // In place: `Beside` again would open yet another column next to whatever editor is active.
+      this.panel.reveal(this.panel.viewColumn, true);
     } else {
-      const p = vscode.window.createWebviewPanel(`influenceLens.${this.kind}`, title ?? this.title,
-        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-          enableScripts: true,
-          localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')],
-          retainContextWhenHidden: false,
-        });
-      p.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.svg');
-      p.webview.html = panelHtml(p.webview, this.extensionUri, this.kind, title ?? this.title);
-      p.webview.onDidReceiveMessage((raw: unknown) => {
-        const msg = parseFromWebview(raw);
-        if (!msg) {
-          this.rejected++;
-          this.log(`rejected a malformed message from the ${this.kind} webview: ${JSON.stringify(raw)?.slice(0, 200)}`);
-          return;
-        }
-        if (msg.type === 'ready') { for (const m of this.replay) void p.webview.postMessage(m); return; }
-        this.onMessage(this.kind, msg).catch((e) => this.log(`${this.kind} message ${msg.type} failed: ${String(e)}`));
-      });
-      p.onDidDispose(() => { this.panel = undefined; });
-      this.panel = p;
+      this.adopt(vscode.window.createWebviewPanel(`influenceLens.${this.kind}`, title ?? this.title,
+        { viewColumn: panelColumn() ?? vscode.ViewColumn.Beside, preserveFocus: true }, this.options()), title ?? this.title);
     }
-    if (title) this.panel.title = title;
-    return this.panel;
+    if (title) this.panel!.title = title;
+    return this.panel!;
+  }
+
+  /**
+   * A panel VS Code brings back after a window reload (WebviewPanelSerializer): the app restores its
+   * last view from its saved state; the extension has nothing to replay until the next explain.
+   */
+  restore(p: vscode.WebviewPanel): void {
+    this.panel?.dispose();
+    this.replay = [];
+    p.webview.options = this.options();
+    this.adopt(p, p.title);
+  }
+
+  private adopt(p: vscode.WebviewPanel, title: string): void {
+    p.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.svg');
+    p.webview.html = panelHtml(p.webview, this.extensionUri, this.kind, title);
+    p.webview.onDidReceiveMessage((raw: unknown) => {
+      const msg = parseFromWebview(raw);
+      if (!msg) {
+        this.rejected++;
+        this.log(`rejected a malformed message from the ${this.kind} webview: ${JSON.stringify(raw)?.slice(0, 200)}`);
+        return;
+      }
+      if (msg.type === 'ready') { for (const m of this.replay) void p.webview.postMessage(m); return; }
+      this.onMessage(this.kind, msg).catch((e) => this.log(`${this.kind} message ${msg.type} failed: ${String(e)}`));
+    });
+    p.onDidDispose(() => { if (this.panel === p) this.panel = undefined; live.delete(this); });
+    this.panel = p;
+    live.add(this);
+  }
+
+  /** Registers the serializer that restores this kind of panel after a reload. */
+  serializer(onRestored?: (state: unknown) => void): vscode.Disposable {
+    return vscode.window.registerWebviewPanelSerializer(`influenceLens.${this.kind}`, {
+      deserializeWebviewPanel: async (p, state) => { this.restore(p); onRestored?.(state); },
+    });
   }
 
   /** Post a message; full views reset the replay log, patches are appended to it. */

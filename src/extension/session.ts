@@ -1,40 +1,57 @@
 /**
- * The open session: the worker's fitted model for the workspace's influence.config.json. Finds the
- * config (offering setup when there is none) and opens it in the worker when it is not open yet.
+ * The open session: the worker's fitted model for the workspace's influence.config.json *as it is
+ * now*. Whether it is open is asked of the worker client (what the running process answered), never
+ * remembered here, so a restart or crash can not leave an earlier config's model in place. Foreground
+ * requests interrupted by a stopped worker are sent once more after the restart.
  */
 import * as vscode from 'vscode';
-import type { OpenResult, ParamsOf, ResultOf, WorkerMethod } from '../protocol';
+import { INPUT_ERROR, NO_SESSION, type OpenParams, type ParamsOf, type ResultOf, type SessionSettings, type WorkerMethod } from '../protocol';
+import type { OpenResult } from '../protocol';
 import { ConfigService, type LoadedConfig } from './configService';
-import type { Notifier } from './notify';
+import { LoadErrors } from './loadErrors';
+import { ReportedError, type Notifier } from './notify';
 import { foreground, type BackgroundWork } from './progress';
 import { runSetup } from './setup';
 import { fmt } from './tree';
-import type { WorkerClient } from './workerClient';
+import { WorkerRequestError, WorkerStoppedError, type WorkerClient } from './workerClient';
 
-export interface Session { key: string; result: OpenResult; config: LoadedConfig }
+export interface Session { key: string; result: OpenResult; config: LoadedConfig; settings: SessionSettings }
+
+/** What makes two opens the same model (the worker keeps its warm session for an equal key). */
+export function sessionKey(p: OpenParams): string {
+  return JSON.stringify([p.trainFile, p.testFile, p.labelColumn, p.l2, p.modelType, p.modelPath]);
+}
+
+export function settingsOf(p: OpenParams): SessionSettings {
+  const { progressToken: _unused, ...settings } = p;
+  return settings;
+}
+
+/** A request that can be sent again: the worker went away before answering, or came back without the session. */
+export function isWorkerGone(e: unknown): boolean {
+  return e instanceof WorkerStoppedError || (e instanceof WorkerRequestError && e.code === NO_SESSION);
+}
 
 export class SessionManager implements vscode.Disposable {
   readonly configs = new ConfigService();
-  private opened: Session | undefined;
-  private readonly sub = this.configs.onDidChange(() => { this.opened = undefined; });
+  private readonly loadErrors: LoadErrors;
+  /** Opens one at a time, so the worker's last answered open is the one it holds. */
+  private opening: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly worker: WorkerClient, private readonly background: BackgroundWork, private readonly notify: Notifier,
     private readonly log: (line: string) => void) {
+    this.loadErrors = new LoadErrors(notify);
     void this.configs.load();
   }
 
-  dispose(): void { this.sub.dispose(); this.configs.dispose(); }
+  dispose(): void { this.configs.dispose(); this.loadErrors.dispose(); }
 
-  /** The last opened session, without opening one. */
-  get current(): Session | undefined { return this.opened; }
-
-  /** The worker lost its session (it stopped). */
-  forget(): void { this.opened = undefined; }
-
-  /** The worker re-opened a session by itself after a restart. */
-  adopt(reopened: OpenResult): void {
-    const c = this.configs.current;
-    if (c) this.opened = { key: JSON.stringify(c.open), result: reopened, config: c };
+  /** The worker's session when it matches the current config; undefined otherwise (nothing is opened). */
+  get current(): Session | undefined {
+    const config = this.configs.current;
+    const w = this.worker.session;
+    if (!config || !w || sessionKey(w.params) !== sessionKey(config.open)) return undefined;
+    return { key: sessionKey(config.open), result: w.result, config, settings: settingsOf(w.params) };
   }
 
   async setup(): Promise<LoadedConfig | undefined> {
@@ -59,23 +76,68 @@ export class SessionManager implements vscode.Disposable {
     return a === 'Set Up' ? this.setup() : undefined;
   }
 
-  /** The session for the current config, opened in the worker when needed. */
-  async open(): Promise<Session | undefined> {
-    const config = await this.config();
-    if (!config) return undefined;
-    const key = JSON.stringify(config.open);
-    if (this.opened?.key === key) return this.opened;
-    const result = await foreground('Influence Lens: loading data and fitting the model', (token, onProgress) =>
-      this.worker.request('influence/open', config.open, { token, onProgress }));
-    this.opened = { key, result, config };
-    this.log(`opened ${result.nTrain} training and ${result.nTest} test rows, ${result.d} features, ${result.classes.length} classes; ` +
-      `fit ${result.fit.method}, ‖∇L‖ ${fmt(result.fit.gradNorm)}, train accuracy ${(result.fit.trainAccuracy * 100).toFixed(1)}%`);
-    return this.opened;
+  /** The session for the current config, opened in the worker when it does not hold exactly that one. */
+  open(): Promise<Session | undefined> {
+    const next = this.opening.catch(() => undefined).then(() => this.openNow());
+    this.opening = next;
+    return next;
   }
 
-  /** A foreground request (a progress notification with Cancel); it stops background work first. */
-  request<M extends WorkerMethod>(title: string, method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
+  private async openNow(): Promise<Session | undefined> {
+    const config = await this.config();
+    if (!config) return undefined;
+    const have = this.current;
+    if (have) return have;
+    const params = config.open;
+    let result: OpenResult;
+    try {
+      result = await foreground('Influence Lens: loading data and fitting the model', (token, onProgress) =>
+        this.worker.request('influence/open', params, { token, onProgress }));
+    } catch (e) {
+      if (e instanceof WorkerRequestError && e.code === INPUT_ERROR && this.loadErrors.report(e.message)) throw new ReportedError(e.message);
+      throw e;
+    }
+    this.loadErrors.clear();
+    this.log(`opened ${result.nTrain} training and ${result.nTest} test rows, ${result.d} features, ${result.classes.length} classes; ` +
+      `λ ${params.l2 ?? 'default'}, fit ${result.fit.method}, ‖∇L‖ ${fmt(result.fit.gradNorm)}, train accuracy ${(result.fit.trainAccuracy * 100).toFixed(1)}%`);
+    return { key: sessionKey(params), result, config, settings: settingsOf(params) };
+  }
+
+  /**
+   * A foreground request (progress notification with Cancel) on the current config's session; stops
+   * background work first. When the worker stops before answering, it says so and sends it once more.
+   */
+  async request<M extends WorkerMethod>(title: string, method: M, params: ParamsOf<M> | ((s: Session) => ParamsOf<M>)):
+    Promise<{ result: ResultOf<M>; session: Session } | undefined> {
     this.background.cancel();
-    return foreground(title, (token, onProgress) => this.worker.request(method, params, { token, onProgress }));
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const session = await this.open();
+        if (!session) return undefined;
+        // Parameters may depend on the session (row ranges, image shape) and may refuse with an error.
+        const p = typeof params === 'function' ? params(session) : params;
+        const result = await foreground(title, (token, onProgress) => this.worker.request(method, p, { token, onProgress }));
+        // Answered by the process that holds this session? (A restart in between would have failed the request.)
+        return { result, session };
+      } catch (e) {
+        if (attempt > 0 || !isWorkerGone(e)) throw e;
+        const what = title.replace(/^Influence Lens: /, '');
+        void this.notify.info(`the worker stopped; ${what} again…`);
+      }
+    }
+  }
+
+  /** A request outside any feature (tests): on the current config's session when it needs one. */
+  async raw<M extends WorkerMethod>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
+    this.background.cancel();
+    const needsSession = method !== 'influence/status' && method !== 'influence/open' && method !== 'influence/spin';
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (needsSession) await this.open();
+        return await this.worker.request(method, params);
+      } catch (e) {
+        if (attempt > 0 || !isWorkerGone(e)) throw e;
+      }
+    }
   }
 }

@@ -7,6 +7,7 @@ import type { GroupResult } from '../protocol';
 import { foreground } from './progress';
 import { GroupStream } from './groupStream';
 import type { Services } from './services';
+import type { Session } from './session';
 import { readSettings } from './settings';
 import { HarmfulGroupsProvider } from './tree';
 
@@ -14,11 +15,15 @@ export class SidebarFeature implements vscode.Disposable {
   readonly tree = new HarmfulGroupsProvider();
   private readonly view: vscode.TreeView<unknown>;
   lastAllGroups: GroupResult[] | undefined;
+  /** The session the whole-test-set groups came from. */
+  session: Session | undefined;
+  /** The session of the explained sample's groups (set by the explain feature). */
+  sampleSession: (() => Session | undefined) | undefined;
 
   constructor(private readonly s: Services) {
-    this.tree.trainLabels = (i) => {
-      const r = s.sessions.current?.result;
-      return r ? r.classes[r.trainY[i]] ?? '' : '';
+    this.tree.rowInfo = (scope, i) => {
+      const r = (scope === 'all' ? this.session : this.sampleSession?.()) ?? s.sessions.current;
+      return r ? { label: r.result.classes[r.result.trainY[i]] ?? '', line: r.result.trainLines[i] } : { label: '', line: undefined };
     };
     this.view = vscode.window.createTreeView('influenceLens.harmfulGroups', { treeDataProvider: this.tree, showCollapseAll: true }) as vscode.TreeView<unknown>;
   }
@@ -27,7 +32,9 @@ export class SidebarFeature implements vscode.Disposable {
 
   /** Whole-test-set groups; resolves false when there is no session. */
   async refresh(): Promise<boolean> {
-    if (!await this.s.sessions.open()) return false;
+    const session = await this.s.sessions.open();
+    if (!session) return false;
+    this.session = session;
     this.s.background.cancel();
     const stream = new GroupStream(this.s.worker, null, readSettings().groupsShown);
     this.tree.setAll(undefined, 'estimating…');

@@ -15,11 +15,12 @@ export class SweepFeature implements vscode.Disposable {
   dispose(): void { this.panel.dispose(); }
 
   async sweep(): Promise<SweepResult | undefined> {
-    if (!await this.s.sessions.open()) return undefined;
-    const res = await this.s.sessions.request('Influence Lens: class-removal sweep', 'influence/sweep', { retrain: true });
+    const answer = await this.s.sessions.request('Influence Lens: class-removal sweep', 'influence/sweep', { retrain: true });
+    if (!answer) return undefined;
+    const res = answer.result;
     this.last = res;
     this.panel.show('Influence: Class Sweep');
-    this.panel.post({ type: 'sweep', view: { sweep: res } });
+    this.panel.post({ type: 'sweep', view: { sweep: res, settings: answer.session.settings } });
     return res;
   }
 }

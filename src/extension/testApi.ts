@@ -3,8 +3,11 @@
  * Read-only views of the features' last results plus the worker and the webview message path.
  */
 import type * as vscode from 'vscode';
-import type { ExplainResult, GroupResult, PanelKind, ParamsOf, ResultOf, SelectResult, SweepResult, WorkerMethod } from '../protocol';
+import type {
+  ExplainResult, GroupResult, OpenParams, PanelKind, ParamsOf, ResultOf, SelectResult, SweepResult, WorkerMethod,
+} from '../protocol';
 import type { LoadedConfig } from './configService';
+import type { Notice } from './notify';
 import type { WorkerState } from './workerClient';
 
 export interface InfluenceLensApi {
@@ -14,10 +17,16 @@ export interface InfluenceLensApi {
     readonly state: WorkerState;
     readonly backend: string;
     readonly pid: number | undefined;
+    /** Methods waiting for an answer from the worker. */
+    readonly inFlight: string[];
   };
   /** Same path as a message posted by a webview (validated first). */
   handleWebviewMessage(panelKind: PanelKind, msg: unknown): Promise<unknown>;
   readonly lastExplain: ExplainResult | undefined;
+  /** The session settings the last explanation is shown with. */
+  readonly lastSettings: Omit<OpenParams, 'progressToken'> | undefined;
+  /** The last messages shown to the user (oldest first). */
+  readonly notices: readonly Notice[];
   readonly lastGroups: GroupResult[] | undefined;
   readonly lastAllGroups: GroupResult[] | undefined;
   readonly lastSweep: SweepResult | undefined;

@@ -1,7 +1,8 @@
 /**
  * Extension side of the worker: forks dist/worker.js, talks JSON-RPC over the IPC channel, restarts it
- * when it dies (and re-opens the last session so callers see a working worker again), and maps
- * cancellation tokens and progress notifications. No `vscode` import: unit tests use it directly.
+ * when it dies (and re-opens a session: by default the last one, or whatever `reopen` says is current),
+ * and maps cancellation tokens and progress notifications. `session` is what the *running process* has
+ * open, never a remembered answer from an earlier process. No `vscode` import: unit tests use it directly.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,6 +17,7 @@ import {
   type WorkerMethod, type WorkerNotification, type WorkerNotifications,
 } from '../protocol';
 import { fileCancellationSender } from '../transport/cancellation';
+import { CONNECTION_GONE, WorkerCancelledError, WorkerRequestError, WorkerStoppedError } from './workerErrors';
 
 export type WorkerState = 'stopped' | 'starting' | 'ready' | 'busy' | 'restarting' | 'failed';
 
@@ -44,17 +46,19 @@ export interface WorkerClientOptions {
   onState?: (state: WorkerState) => void;
   onLog?: (line: string) => void;
   onCrash?: (info: CrashInfo) => void;
-  /** Called after an automatic restart, once the last session (if any) is open again. */
+  /**
+   * The session to open after a restart: default the last one opened; the extension passes the
+   * workspace config as it is now (a config edited while the worker was down must win).
+   */
+  reopen?: () => OpenParams | undefined;
+  /** Called after an automatic restart, once the session (if any) is open again. */
   onRestarted?: (reopened: OpenResult | null) => void;
 }
 
-export class WorkerCancelledError extends Error {
-  constructor() { super('cancelled'); this.name = 'WorkerCancelledError'; }
-}
+export { WorkerCancelledError, WorkerRequestError, WorkerStoppedError } from './workerErrors';
 
-export class WorkerRequestError extends Error {
-  constructor(message: string, readonly code: number) { super(message); this.name = 'WorkerRequestError'; }
-}
+/** What the running worker process has open, as it answered `open`. */
+export interface OpenedSession { params: OpenParams; result: OpenResult }
 
 type Handler = (params: unknown) => void;
 
@@ -69,6 +73,13 @@ export class WorkerClient {
   private progress = new Map<string, (f: number, m: string) => void>();
   private handlers = new Map<string, Set<Handler>>();
   private lastOpen: OpenParams | null = null;
+  /** Session of the current connection (cleared when its process exits). */
+  private opened: { conn: MessageConnection; session: OpenedSession } | null = null;
+  private connClosed = false;
+  private exited: Promise<void> | null = null;
+  /** A restart() in progress: requests wait for it instead of racing the old process. */
+  private transition: Promise<void> | null = null;
+  private pending = new Map<string, string>();
   private seq = 0;
   private _state: WorkerState = 'stopped';
   backend = '…';
@@ -83,6 +94,10 @@ export class WorkerClient {
 
   get state(): WorkerState { return this._state; }
   get pid(): number | undefined { return this.child?.pid; }
+  /** The session the running process has open (null before `open`, after a crash or restart). */
+  get session(): OpenedSession | null { return this.opened && this.opened.conn === this.conn ? this.opened.session : null; }
+  /** Methods of the requests waiting for an answer (tests, diagnostics). */
+  get inFlightMethods(): string[] { return [...this.pending.values()]; }
 
   private setState(s: WorkerState): void {
     if (this._state === s) return;
@@ -117,6 +132,8 @@ export class WorkerClient {
       env: { ...process.env, ...this.opts.env, ELECTRON_RUN_AS_NODE: '1' },
     });
     this.child = child;
+    this.connClosed = false;
+    this.exited = new Promise<void>((r) => child.once('exit', () => r()));
     const log = (chunk: Buffer) => { for (const line of chunk.toString().split(/\r?\n/)) if (line) this.opts.onLog?.(`[worker ${child.pid}] ${line}`); };
     child.stdout?.on('data', log);
     child.stderr?.on('data', log);
@@ -124,6 +141,7 @@ export class WorkerClient {
       cancellationStrategy: { sender: fileCancellationSender(this.cancelDir), receiver: CancellationReceiverStrategy.Message },
     });
     this.conn = conn;
+    conn.onClose(() => { if (this.conn === conn) this.connClosed = true; });
     conn.onNotification((method: string, params: unknown) => {
       if (method === 'influence/progress') {
         const p = params as WorkerNotifications['influence/progress'];
@@ -148,6 +166,7 @@ export class WorkerClient {
     this.conn = null;
     this.child = null;
     this.ready = null;
+    this.opened = null;
     this.inFlight = 0;
     this.progress.clear();
     if (this.stopping) { this.setState('stopped'); return; }
@@ -168,8 +187,9 @@ export class WorkerClient {
         this.ready = null;
         void this.start().then(async () => {
           let reopened: OpenResult | null = null;
-          if (this.lastOpen) {
-            try { reopened = await this.rawRequest('influence/open', this.lastOpen, {}); } catch (e) { this.opts.onLog?.(`re-opening the session failed: ${String(e)}`); }
+          const params = this.reopenParams();
+          if (params) {
+            try { reopened = await this.openOn(params, {}); } catch (e) { this.opts.onLog?.(`re-opening the session failed: ${String(e)}`); }
           }
           this.opts.onRestarted?.(reopened);
           resolve();
@@ -179,33 +199,59 @@ export class WorkerClient {
     this.ready.catch(() => undefined);
   }
 
-  /** Send a request; waits for a restart in progress. Rejects with WorkerCancelledError when cancelled. */
+  private reopenParams(): OpenParams | null {
+    return this.opts.reopen ? this.opts.reopen() ?? null : this.lastOpen;
+  }
+
+  /**
+   * Send a request; waits for a restart in progress. Rejects with WorkerCancelledError when cancelled,
+   * WorkerStoppedError when the process went away before answering.
+   */
   async request<M extends WorkerMethod>(method: M, params: ParamsOf<M>, opts: RequestOptions = {}): Promise<ResultOf<M>> {
-    if (this._state === 'stopped' || this._state === 'failed') await this.start();
-    await this.ready;
-    const res = await this.rawRequest(method, params, opts);
-    if (method === 'influence/open') { this.lastOpen = params as OpenParams; this.lastOpenResult = res as OpenResult; }
+    for (;;) {
+      if (this.transition) { await this.transition.catch(() => undefined); continue; }
+      // The connection closed but the exit event is still to come: wait for it (it schedules the restart).
+      if (this.connClosed && this.exited) await this.exited;
+      if (this._state === 'stopped' || this._state === 'failed') await this.start();
+      await this.ready;
+      if (!this.transition) break; // a restart began meanwhile: this request goes to the new process
+    }
+    if (method === 'influence/open') return (await this.openOn(params as OpenParams, opts)) as ResultOf<M>;
+    return this.rawRequest(method, params, opts);
+  }
+
+  /** `open` on the current connection; what it opened is recorded for that connection only. */
+  private async openOn(params: OpenParams, opts: RequestOptions): Promise<OpenResult> {
+    const conn = this.conn;
+    const res = await this.rawRequest('influence/open', params, opts);
+    this.lastOpen = params;
+    this.lastOpenResult = res;
+    if (conn && conn === this.conn) this.opened = { conn, session: { params, result: res } };
     return res;
   }
 
   private async rawRequest<M extends WorkerMethod>(method: M, params: ParamsOf<M>, opts: RequestOptions): Promise<ResultOf<M>> {
     const conn = this.conn;
-    if (!conn) throw new WorkerRequestError('the worker is not running', -32099);
     if (opts.token?.isCancellationRequested) throw new WorkerCancelledError();
+    if (!conn || this.connClosed) throw new WorkerStoppedError();
     const progressToken = `p${process.pid}-${++this.seq}`;
     if (opts.onProgress) this.progress.set(progressToken, opts.onProgress);
     const source = new CancellationTokenSource();
     const sub = opts.token?.onCancellationRequested(() => source.cancel());
     this.inFlight++;
+    this.pending.set(progressToken, method);
     this.setState('busy');
     try {
       return await conn.sendRequest<ResultOf<M>>(method, { ...(params as object), progressToken }, source.token);
     } catch (e) {
       if (e instanceof ResponseError && e.code === REQUEST_CANCELLED) throw new WorkerCancelledError();
-      if (e instanceof ResponseError) throw new WorkerRequestError(e.message, e.code);
+      if (e instanceof ResponseError && !CONNECTION_GONE.has(e.code)) throw new WorkerRequestError(e.message, e.code);
       if (source.token.isCancellationRequested) throw new WorkerCancelledError();
+      // The connection is gone (the process died or was stopped): say so, not vscode-jsonrpc's words.
+      if (e instanceof ResponseError || conn !== this.conn || this.connClosed) throw new WorkerStoppedError();
       throw new WorkerRequestError(e instanceof Error ? e.message : String(e), -32099);
     } finally {
+      this.pending.delete(progressToken);
       sub?.dispose();
       source.dispose();
       this.progress.delete(progressToken);
@@ -214,13 +260,18 @@ export class WorkerClient {
     }
   }
 
-  /** Stop and start again (keeps the last session: it is re-opened). */
+  /** Stop and start again, then open the session `reopen` names (default: the last one). */
   async restart(): Promise<void> {
-    const last = this.lastOpen;
-    await this.stop();
-    this.restartTimes = [];
-    await this.start();
-    if (last) await this.request('influence/open', last);
+    const run = async () => {
+      await this.stop();
+      this.restartTimes = [];
+      await this.start();
+    };
+    const t = run();
+    this.transition = t;
+    try { await t; } finally { if (this.transition === t) this.transition = null; }
+    const params = this.reopenParams();
+    if (params) await this.request('influence/open', params);
   }
 
   /** Stop the worker (deactivate). Waits up to 2 s for a clean exit, then kills it. */
@@ -229,6 +280,7 @@ export class WorkerClient {
     const child = this.child;
     if (child) {
       const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      this.connClosed = true;
       this.conn?.dispose();
       child.disconnect?.();
       const t = setTimeout(() => child.kill('SIGKILL'), 2000);
@@ -239,6 +291,7 @@ export class WorkerClient {
     this.child = null;
     this.conn = null;
     this.ready = null;
+    this.opened = null;
     this.setState('stopped');
   }
 

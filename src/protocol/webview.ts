@@ -3,6 +3,13 @@
  * models the panels render. Messages from the webview are untrusted and checked by `parseFromWebview`.
  */
 import type { Direction, ExplainResult, GroupResult, SelectResult, SweepResult } from './results';
+import type { OpenParams } from './worker';
+
+/** The settings a session was opened with; sent with every view, so a result always says what produced it. */
+export type SessionSettings = Omit<OpenParams, 'progressToken'>;
+
+/** A training row named in a group: its label and 1-based line in the training file. */
+export interface MemberRow { label: string; line: number }
 
 export type PanelKind = 'explain' | 'sweep';
 
@@ -15,10 +22,13 @@ export interface ExplainView {
   explain: ExplainResult;
   sampleFeatures?: number[];
   rowFeatures?: Record<number, number[]>;
+  /** The session settings that produced this explanation. */
+  settings?: SessionSettings;
 }
 
 export interface SweepView {
   sweep: SweepResult;
+  settings?: SessionSettings;
 }
 
 /** extension → webview */
@@ -30,6 +40,8 @@ export type ToWebview =
     partial?: { done: number; total: number };
     /** Groups whose actual retrained effect is being computed (arrives as `groupRetrained`). */
     pendingRetrain?: string[];
+    /** Label and file line of the first members of each group (the panel lists them as links). */
+    memberRows?: Record<number, MemberRow>;
   }
   | { type: 'groupRetrained'; testIndex: number; name: string; retrain: number }
   | { type: 'optimizerResult'; testIndex: number; result: SelectResult }
@@ -85,6 +97,7 @@ export function parseFromWebview(raw: unknown): FromWebview | null {
 export interface ExplainState {
   view?: ExplainView;
   groups?: GroupResult[];
+  memberRows?: Record<number, MemberRow>;
   optimizer?: SelectResult & { verified?: number };
   k?: number;
   direction?: Direction;

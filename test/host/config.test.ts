@@ -2,7 +2,7 @@
 // clears them. Works on the workspace copy; the good config is restored afterwards.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { activate, waitFor, wsFile } from './helpers';
+import { activate, waitFor, workspaceRoot, wsFile } from './helpers';
 
 const errorsOf = (uri: vscode.Uri) =>
   vscode.languages.getDiagnostics(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
@@ -41,6 +41,18 @@ describe('config: influence.config.json validation', () => {
     await writeConfig('{ "train": "train.csv", "test": ');
     const diags = await waitFor('diagnostics for invalid JSON', () => errorsOf(uri).length > 0 && errorsOf(uri), 30_000);
     console.log(`      invalid JSON → ${diags.map((d) => d.message).join(' | ')}`);
+  });
+
+  it('warns on a data file outside the workspace (it loads, but its rows cannot be opened)', async () => {
+    const outside = vscode.Uri.joinPath(workspaceRoot(), '..', 'outside-data', 'train.csv');
+    await vscode.workspace.fs.copy(wsFile('train.csv'), outside, { overwrite: true });
+    const cfg = JSON.parse(Buffer.from(good).toString());
+    await writeConfig(JSON.stringify({ ...cfg, train: '../outside-data/train.csv' }, null, 2));
+    const warn = await waitFor('a warning on "train"', () => vscode.languages.getDiagnostics(uri)
+      .find((d) => d.severity === vscode.DiagnosticSeverity.Warning && /outside the workspace/.test(d.message)), 30_000);
+    console.log(`      outside → ${warn.message}`);
+    assert.strictEqual(warn.code, 'train');
+    assert.deepStrictEqual(errorsOf(uri).map((d) => d.message), [], 'an outside file that exists is not an error');
   });
 
   it('reports wrong field types, a missing file and an unknown model type', async () => {

@@ -36,7 +36,7 @@ export function sameClassGroups(data: Dataset, k?: number, count = data.classes.
 
 /** Subsample a cluster list to groups of size k (or keep whole clusters when k is undefined). */
 function fromClusters(clusters: number[][], kind: 'feature-cluster' | 'gradient-cluster', label: string, k: number | undefined, count: number, seed: number): GroupSpec[] {
-  if (k === undefined) return clusters.map((m, c) => ({ name: `${label} ${c + 1} (${m.length} rows)`, kind, members: m }));
+  if (k === undefined) return clusters.map((m, c) => ({ name: `${label} ${c + 1} (${m.length} ${m.length === 1 ? 'row' : 'rows'})`, kind, members: m }));
   const rand = seededRandom(seed);
   const eligible = clusters.filter((m) => m.length >= k);
   if (eligible.length === 0) return [];

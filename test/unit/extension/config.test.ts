@@ -1,7 +1,7 @@
 import './vscode-mock';
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { validateConfigText, checkConfigFiles, renderConfig, guessImageShape } from '../../../src/extension/config';
+import { validateConfigText, checkConfigFiles, checkOutsideWorkspace, renderConfig, guessImageShape } from '../../../src/extension/config';
 import { toDiagnostics } from '../../../src/extension/diagnostics';
 import { DiagnosticSeverity } from './vscode-mock';
 
@@ -14,6 +14,18 @@ const GOOD = `{
 }`;
 
 describe('influence.config.json validation', () => {
+  test('data outside the workspace: a warning on that value (fault 3 of issue 13)', () => {
+    const text = GOOD.replace('"train.csv"', '"../outside-data/train.csv"');
+    const c = validateConfigText(text);
+    const out = checkOutsideWorkspace(c, (rel) => !rel.startsWith('..'));
+    assert.equal(out.length, 1);
+    assert.equal(out[0].severity, 'warning');
+    assert.equal(out[0].path, 'train');
+    assert.match(out[0].message, /outside the workspace/);
+    assert.equal(text.slice(out[0].offset, out[0].offset + out[0].length), '"../outside-data/train.csv"');
+    assert.deepEqual(checkOutsideWorkspace(validateConfigText(GOOD), () => true), []);
+  });
+
   test('a valid config parses with no problems', () => {
     const c = validateConfigText(GOOD);
     assert.deepEqual(c.problems, []);
