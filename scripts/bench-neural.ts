@@ -16,10 +16,11 @@ import { openNeuralModel } from '../src/engine/neural/load';
 import { allParams, gifTopNeurons, lastLayerSubset } from '../src/engine/neural/subset';
 import type { TfModel } from '../src/engine/neural/tfModel';
 import { trainAdam } from '../src/engine/neural/train';
+import { DEFAULT_SETTINGS } from '../src/engine/analyzer/settings';
 import { scoresFromDots, subsetDirection, type SubsetMethod } from '../src/engine/solvers/gif';
 
 const quick = process.argv.includes('--quick');
-const L2 = 1e-3;
+const L2 = DEFAULT_SETTINGS.l2;
 
 function rng(seed: number) {
   let a = seed >>> 0;

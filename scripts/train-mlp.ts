@@ -14,9 +14,11 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../src/engine/data/load';
 import { selectBackend, type BackendPreference } from '../src/engine/neural/backend';
-import { architectureOf, openNeuralModel, saveLayersModel } from '../src/engine/neural/load';
+import { architectureOf, openNeuralModel } from '../src/engine/neural/load';
+import { saveLayersModel } from '../src/tools/tfjsSave';
 import { TfModel } from '../src/engine/neural/tfModel';
 import { trainAdam, writeThetaToLayers } from '../src/engine/neural/train';
+import { DEFAULT_SETTINGS } from '../src/engine/analyzer/settings';
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -30,7 +32,7 @@ async function trainOne(kind: 'mlp' | 'softmax', outDir: string) {
   const testFile = path.join(path.dirname(trainFile), 'test.csv');
   const test = fs.existsSync(testFile) ? loadDataset(testFile, { reference: data }) : null;
   const C = data.classes.length, d = data.d;
-  const l2 = Number(arg('l2', '1e-3'));
+  const l2 = Number(arg('l2', String(DEFAULT_SETTINGS.l2)));
   const epochs = Number(arg('epochs', kind === 'mlp' ? '120' : '60'));
   const act = arg('activation', 'tanh') as 'tanh' | 'relu';
   const hidden = Number(arg('hidden', '64'));

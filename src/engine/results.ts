@@ -6,6 +6,7 @@
  * R > 0: removing U raises the test loss, U helped this prediction. R < 0: U was harmful.
  */
 import type { SolveReport } from './solvers/types';
+import type { AnalyzerSettings } from './analyzer/settings';
 
 /** A training row as shown to the user, with where it lives for jump-to-data links. */
 export interface RowRef {
@@ -35,7 +36,8 @@ export interface FitReport {
 export interface ModelInfo {
   kind: string;
   nParams: number;
-  source: 'fitted' | 'tfjs';
+  /** 'fitted' (by the engine) or the source registry key that loaded it. */
+  source: string;
   backend?: string;
   curvature?: 'hessian' | 'gauss-newton';
 }
@@ -48,15 +50,19 @@ export interface ExplainResult {
   predicted: string;
   classes: string[];
   probabilities: number[];
-  testLoss: number;
+  /** null when the source has no model (imported scores). */
+  testLoss: number | null;
   /** First-order removal effect of every training row, in file order. */
   scores: number[];
   harmful: RowRef[];
   helpful: RowRef[];
   fit: FitReport;
-  solve: SolveReport;
+  /** How s_t = H⁻¹g_t was solved; null when the scores were imported. */
+  solve: SolveReport | null;
   model?: ModelInfo;
   timings: Record<string, number>;
+  /** The analyzer settings that produced this result. */
+  settings?: AnalyzerSettings;
 }
 
 export type GroupKind = 'random' | 'same-class' | 'feature-cluster' | 'gradient-cluster' | 'coherent' | 'self-influence' | 'user' | 'selected';
@@ -92,9 +98,11 @@ export interface SelfInfluenceResult {
   top: RowRef[];
   fit: FitReport;
   timings: Record<string, number>;
+  settings?: AnalyzerSettings;
 }
 
-export type SamplerName = 'random' | 'feature' | 'logit' | 'full';
+export type { SamplerName } from './samplers/index';
+import type { SamplerName } from './samplers/index';
 
 /** Test accuracies after removing a class, and the forgetting F1 of influence-methods.md §4.3. */
 export interface ForgetScore {
@@ -134,6 +142,7 @@ export interface SweepResult {
   timings: Record<string, number>;
   /** Solver used for the sampled-Hessian step. */
   solver?: 'exact' | 'cg' | 'lissa';
+  settings?: AnalyzerSettings;
   /** Means over the classes. */
   summary?: { oneStepF1: number; pathBestF1?: number; retrainF1?: number; paramErrVsExact?: number; paramErrVsRetrain?: number };
 }
@@ -157,4 +166,5 @@ export interface SelectResult {
   /** Candidate rows the optimiser considered. */
   candidates?: number;
   timings: Record<string, number>;
+  settings?: AnalyzerSettings;
 }

@@ -67,7 +67,7 @@ export class ConfigService implements vscode.Disposable {
       uri, config: c, trainUri, testUri,
       open: {
         trainFile: trainUri.fsPath, testFile: testUri.fsPath, labelColumn: c.labelColumn ?? 'label',
-        l2: c.model?.type === 'linear' ? c.model.l2 ?? 1e-3 : undefined,
+        l2: c.model?.type === 'linear' ? c.model.l2 : undefined, // undefined: the engine's default λ
         modelType: c.model?.type ?? 'linear',
         modelPath: c.model?.type === 'tfjs' ? resolveRelative(uri, c.model.path).fsPath : undefined,
         configFile: uri.fsPath,

@@ -34,3 +34,11 @@ export async function jumpToLine(file: vscode.Uri, line: number, column: vscode.
   editor.revealRange(range, vscode.TextEditorRevealType.InCenter);
   return { ok: true, line: l + 1 };
 }
+
+/** Row `index` of the session's training or test file, by the loader's own line table. */
+export async function jumpToRow(session: { result: { trainLines: number[]; testLines: number[] }; config: { trainUri: vscode.Uri; testUri: vscode.Uri } },
+  set: 'train' | 'test', index: number): Promise<JumpOutcome> {
+  const lines = set === 'train' ? session.result.trainLines : session.result.testLines;
+  if (!Number.isInteger(index) || index < 0 || index >= lines.length) return { ok: false, reason: `row ${index} does not exist` };
+  return jumpToLine(set === 'train' ? session.config.trainUri : session.config.testUri, lines[index]);
+}

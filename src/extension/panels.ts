@@ -3,14 +3,13 @@
  * CSP (per-load nonce, no 'unsafe-inline'), resources only from dist/webview and media.
  * Messages from the webview are untrusted and checked with `parseFromWebview` before use.
  */
+import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { parseFromWebview, type FromWebview, type PanelKind, type ToWebview } from '../protocol';
 
+/** 128 random bits from the OS generator (a CSP nonce must not be guessable), base64. */
 export function nonce(): string {
-  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  let s = '';
-  for (let i = 0; i < 32; i++) s += chars[Math.floor(Math.random() * chars.length)];
-  return s;
+  return randomBytes(16).toString('base64');
 }
 
 export function contentSecurityPolicy(cspSource: string, n: string): string {

@@ -1,15 +1,14 @@
 /**
- * The worker's view of the engine façade (src/engine/session.ts): the session type and its `open`.
+ * The worker's view of the engine: the analyzer (src/engine/analyzer) and how it is opened.
  * Kept in one place so tests can substitute another opener.
  */
-import { InfluenceSession } from '../engine/session';
-import type { SessionOptions } from '../engine/session';
+import { Analyzer, openAnalyzer, type AnalyzerSettings, type SourceSpec } from '../engine/analyzer/index';
 import type { Work } from '../engine/types';
 
-export type EngineSession = InfluenceSession;
+export type EngineSession = Analyzer;
 
-export type OpenSession = (opts: SessionOptions, work?: Work) => Promise<EngineSession>;
+export type OpenSession = (spec: SourceSpec, settings: Partial<AnalyzerSettings>, work?: Work) => Promise<EngineSession>;
 
 export function engineOpen(): OpenSession {
-  return (opts, work) => InfluenceSession.open(opts, work);
+  return (spec, settings, work) => openAnalyzer(spec, settings, work);
 }

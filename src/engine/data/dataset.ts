@@ -17,8 +17,10 @@ export interface Dataset {
   readonly classes: readonly string[];
   /** Feature names (CSV header, or f0…f{d-1} for JSONL arrays). */
   readonly featureNames: readonly string[];
-  /** 1-based line number of each row in `file`. */
+  /** 1-based line number of each row in `file` (Parquet: the 1-based row number; image folders: the row's position). */
   readonly lines: Int32Array;
+  /** Image folders: the image file of each row (`file` is then the folder); a jump opens it. */
+  readonly rowFiles?: readonly string[];
 }
 
 /** Bad user input: always names the file and, where there is one, the 1-based line. Exit code 2 in the CLI. */

@@ -5,6 +5,7 @@
 import type { Dataset } from '../data/dataset';
 import type { Objective } from '../objective';
 import type { InverseHessian, SolveReport } from '../solvers/types';
+import type { Work } from '../types';
 
 export interface InfluenceContext {
   obj: Objective;
@@ -25,8 +26,8 @@ export function testLoss(ctx: InfluenceContext, test: Dataset, t: number, theta 
   return ctx.obj.model.losses(theta, test, Int32Array.of(t))[0];
 }
 
-/** s_t = H⁻¹ g_t: one iHVP per test row. */
-export function influenceDirection(ctx: InfluenceContext, gTest: Float64Array): { s: Float64Array; report: SolveReport } {
-  const { x, report } = ctx.inv.solve(gTest);
+/** s_t = H⁻¹ g_t: one iHVP per test row; `work` reaches the solver loop (cancel, progress). */
+export function influenceDirection(ctx: InfluenceContext, gTest: Float64Array, work: Work = {}): { s: Float64Array; report: SolveReport } {
+  const { x, report } = ctx.inv.solve(gTest, { checkCancelled: work.checkCancelled, progress: work.progress });
   return { s: x, report };
 }

@@ -11,9 +11,8 @@ import type { InfluenceContext } from '../influence/context';
 import { firstOrderScores } from '../influence/firstOrder';
 import { conjugateGradient } from '../solvers/cg';
 import { lissa } from '../solvers/lissa';
-import type { SamplerName } from '../results';
 import type { Work } from '../types';
-import { getSampler, type SamplerOptions } from './index';
+import { getSampler, type SamplerName, type SamplerOptions } from './index';
 
 export interface SamplerMeasurement {
   sampler: SamplerName;

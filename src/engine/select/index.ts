@@ -31,6 +31,14 @@ import type { Direction, SelectMethod } from '../results';
 import type { Work } from '../types';
 import { dot } from '../linalg/vector';
 
+/** The selection-method registry (CLI --method choices). */
+export const SELECT_METHODS: Readonly<Record<SelectMethod, { summary: string; secondOrder: boolean }>> = {
+  greedy: { summary: 'grow the group row by row on the second-order score, then 1-swaps', secondOrder: true },
+  pgd: { summary: 'projected gradient ascent on the relaxed second-order score, rounded', secondOrder: true },
+  topk: { summary: 'the k rows with the largest first-order effect', secondOrder: false },
+};
+export const SELECT_METHOD_NAMES = Object.keys(SELECT_METHODS) as SelectMethod[];
+
 export interface SelectOptions extends Work {
   /** Candidates = candidateFactor·k top rows by σa (default 4). */
   candidateFactor?: number;

@@ -25,9 +25,8 @@ import type { Dataset } from '../data/dataset';
 import type { InfluenceContext } from '../influence/context';
 import { groupGradient } from '../influence/group';
 import { complementRows } from '../influence/retrain';
-import { conjugateGradient } from '../solvers/cg';
-import { lissa } from '../solvers/lissa';
-import { Cholesky } from '../linalg/cholesky';
+import { SOLVERS } from '../solvers/registry';
+import type { SolverName } from '../solvers/types';
 import { fitNewton } from '../fit';
 import type { ForgetScore, SamplerName, SweepClassResult, SweepResult } from '../results';
 import type { Objective } from '../objective';
@@ -35,7 +34,7 @@ import type { Work } from '../types';
 import { getSampler, type SamplerOptions } from '../samplers/index';
 import { predictedClasses } from '../predict';
 
-export type StepSolver = 'exact' | 'cg' | 'lissa';
+export type StepSolver = SolverName;
 
 export interface SweepOptions {
   sampler?: SamplerName;
@@ -76,20 +75,11 @@ export function forgetScore(obj: Objective, theta: Float64Array, test: Dataset, 
   return { aSelf, aRest, f1: forgetF1(aSelf, aRest) };
 }
 
-/** Solves (H over `rows`) x = b at θ* with the requested solver; returns x and the iteration count. */
+/** Solves (H over `rows`) x = b at θ* with the requested solver (the shared registry); returns x and the iteration count. */
 export function solveSubset(obj: Objective, theta: Float64Array, rows: Int32Array | null, b: Float64Array, solver: StepSolver, tol?: number, work: Work = {}): { x: Float64Array; iterations: number } {
-  const sub = obj.withRows(rows);
-  if (solver === 'exact') {
-    const H = sub.denseHessian(theta);
-    if (!H) throw new Error('the exact solver needs a closed-form Hessian; use cg or lissa');
-    return { x: Cholesky.factor(H, obj.nParams).solve(b), iterations: 1 };
-  }
-  const op = sub.hessianOperator(theta);
-  if (solver === 'cg') {
-    const r = conjugateGradient(op, b, { tol: tol ?? 1e-8, maxIter: 5000, preconditioner: sub.preconditioner(theta) ?? undefined, checkCancelled: work.checkCancelled });
-    return { x: r.x, iterations: r.report.iterations };
-  }
-  const r = lissa(op, b, { tol: tol ?? 1e-6, maxIter: 20000, checkCancelled: work.checkCancelled });
+  const entry = SOLVERS[solver];
+  const base = { ...entry.stepDefaults, ...(tol !== undefined ? { tol } : {}) };
+  const r = entry.build(obj.withRows(rows), theta, base).solve(b, { checkCancelled: work.checkCancelled });
   return { x: r.x, iterations: r.report.iterations };
 }
 

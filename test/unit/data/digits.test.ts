@@ -11,7 +11,7 @@ import {
   pool8,
   resolveMnistDir,
   splitRefs,
-} from '../../../src/engine/data/digits';
+} from '../../../src/tools/digitsExample';
 import { loadDataset } from '../../../src/engine/data/load';
 import { tempDir } from './helpers';
 
@@ -40,17 +40,15 @@ describe('digits example', () => {
   const a = tempDir('il-digits-a-');
   const b = tempDir('il-digits-b-');
   let ex: DigitsExample;
-  let ms = 0;
 
   before(() => {
-    const t0 = performance.now();
     ex = ensureDigitsExample(a);
-    ms = performance.now() - t0;
   });
 
-  it('builds in under 2 s', () => {
-    assert.equal(ex.written.length, 4);
-    assert.ok(ms < 2000, `took ${ms.toFixed(0)} ms`);
+  // Its speed is measured by the benchmark, not asserted here (tests must not depend on machine speed).
+  it('writes the four files into an empty folder', () => {
+    assert.deepEqual([...ex.written].sort(), [ex.digits.train, ex.digits.test, ex.digits8.train, ex.digits8.test].sort());
+    for (const f of ex.written) assert.ok(fs.statSync(f).size > 0, f);
   });
 
   it('has the documented sizes, headers, balanced labels and values in [0,1]', () => {

@@ -3,7 +3,7 @@ import { test, describe, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseFromWebview } from '../../../src/protocol';
 import { isInsideWorkspace, jumpToLine } from '../../../src/extension/jump';
-import { contentSecurityPolicy } from '../../../src/extension/panels';
+import { contentSecurityPolicy, nonce } from '../../../src/extension/panels';
 import * as mock from './vscode-mock';
 
 describe('messages from the webview', () => {
@@ -33,6 +33,17 @@ describe('messages from the webview', () => {
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
     assert.match(csp, /default-src 'none'/);
     assert.match(csp, /script-src 'nonce-abc'/);
+  });
+
+  test('nonces are 128-bit base64 values, different on every load', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 200; i++) {
+      const n = nonce();
+      assert.match(n, /^[A-Za-z0-9+/]{22}==$/);
+      assert.equal(Buffer.from(n, 'base64').length, 16);
+      seen.add(n);
+    }
+    assert.equal(seen.size, 200);
   });
 });
 
