@@ -33,13 +33,21 @@ const f3 = (x: number) => (Math.abs(x) >= 0.01 || x === 0 ? x.toFixed(3) : x.toE
 
 interface Run { ms: number; rssMB: number; stdout: string }
 
+/**
+ * Peak RSS comes from /usr/bin/time when present: Linux carries a process's peak RSS across exec, so a
+ * child spawned straight from this (large) benchmark process would report the benchmark's own peak.
+ */
+const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+
 function runOnce(cmd: string, args: string[], env: Record<string, string> = {}): Run {
+  const [c, a] = gnuTime ? [gnuTime, ['-f', 'peak-rss-kb:%M', cmd, ...args]] : [cmd, args];
   const t0 = performance.now();
-  const res = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, BENCH_REPORT_RSS: '1', ...env } });
+  const res = spawnSync(c, a, { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, BENCH_REPORT_RSS: '1', ...env } });
   const ms = performance.now() - t0;
   if (res.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${res.stderr}`);
-  const m = /peak-rss-kb:(\d+)/.exec(res.stderr);
-  return { ms, rssMB: m ? Number(m[1]) / 1024 : NaN, stdout: res.stdout };
+  const all = [...res.stderr.matchAll(/peak-rss-kb:(\d+)/g)];
+  const last = all[all.length - 1];
+  return { ms, rssMB: last ? Number(last[1]) / 1024 : NaN, stdout: res.stdout };
 }
 
 /**

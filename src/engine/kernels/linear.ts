@@ -48,7 +48,8 @@ export function rowPass(w: WasmKernels, s: LinearShape, theta: Float64Array, dat
     return {
       loss,
       Kp,
-      probs: P ? w.f64(P, r.mReal * Kp).slice() : undefined,
+      // Padded to the even row count the dense kernels read, so HVP operators can use it without a copy.
+      probs: P ? w.f64(P, r.m * Kp).slice() : undefined,
       losses: L ? w.f64(L, r.mReal).slice() : undefined,
     };
   } finally {
@@ -112,8 +113,8 @@ export function hvpOperator(w: WasmKernels, s: LinearShape, data: Dataset, rows:
   // Padded copies (the dense kernel reads pairs of rows), kept JS-side and made resident on use.
   const rowsJs = rows ? new Int32Array(Math.max(2, m)) : null;
   if (rows && rowsJs) { rowsJs.set(rows); if (m > mReal) rowsJs[mReal] = rows[mReal - 1]; }
-  const probsJs = new Float64Array(m * Kp);
-  probsJs.set(probs);
+  let probsJs = probs;
+  if (probs.length !== m * Kp) { probsJs = new Float64Array(m * Kp); probsJs.set(probs.subarray(0, Math.min(probs.length, m * Kp))); }
   const lg = s.logistic ? 1 : 0;
   return (v, outJs) => {
     const sc = w.scope();

@@ -131,12 +131,15 @@ let loadError = '';
 function parseMode(v: string | undefined): KernelMode {
   if (v === undefined || v === '') return 'auto';
   if (v === 'auto' || v === 'wasm' || v === 'js') return v;
-  throw new Error(`INFLUENCE_LENS_KERNELS must be auto, wasm or js, not ${JSON.stringify(v)}`);
+  // A typo in an environment variable must not take the process down: say so once and choose automatically.
+  process.stderr.write(`influence-lens: INFLUENCE_LENS_KERNELS must be auto, wasm or js, not ${JSON.stringify(v)}; using auto\n`);
+  return 'auto';
 }
 
 /** Chooses the kernels for everything computed after the call. */
 export function setKernels(m: KernelMode): void {
-  mode = parseMode(m);
+  if (m !== 'auto' && m !== 'wasm' && m !== 'js') throw new Error(`kernels must be auto, wasm or js, not ${JSON.stringify(m)}`);
+  mode = m;
 }
 
 export function kernelMode(): KernelMode { return mode; }
