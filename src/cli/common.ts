@@ -5,6 +5,7 @@ import { InputError } from '../engine/data/dataset';
 import type { Work } from '../engine/types';
 import { BACKEND_CHOICES, CURVATURE_CHOICES, DEFAULT_SETTINGS, MODEL_CHOICES, SOLVER_CHOICES } from './choices';
 import { LEGACY_SWITCHES, SESSION_OPTIONS } from './options';
+import { byoOptions } from './byo';
 
 /** Names of the session options (for commands that list their allowed options by name). */
 export const SESSION_FLAGS = SESSION_OPTIONS.map((o) => o.name);
@@ -25,6 +26,7 @@ export function sessionOptions(f: Flags): SessionOptions {
     tfjsModel: f.str('tfjs-model'),
     backend: f.oneOf('backend', BACKEND_CHOICES, DEFAULT_SETTINGS.backend),
     curvature: f.oneOf('curvature', CURVATURE_CHOICES, DEFAULT_SETTINGS.curvature),
+    ...byoOptions(f),
   };
 }
 

@@ -5,7 +5,7 @@
  * (src/transport/cancellation.ts).
  */
 import { notification, request, type NotificationType, type RequestType } from './rpc';
-import type { ModelConfig } from './config';
+import type { ImagesConfig, ModelConfig, ScoresConfig } from './config';
 import type {
   CapabilityView, Direction, ExplainResult, FitReport, GroupResult, GroupSpec, SamplerName, SelectMethod, SelectResult,
   SelfInfluenceResult, SettingsEcho, SweepResult,
@@ -34,8 +34,15 @@ export interface OpenParams extends WithProgress {
   /** λ; absent = the engine's default. */
   l2?: number;
   /** A model source registered in the engine ('linear' when absent). */
-  modelType?: ModelConfig['type'];
+  modelType?: ModelConfig['type'] | 'scores';
   modelPath?: string;
+  /** onnx: keep the model's own head weights. */
+  keepHead?: boolean;
+  /** modelType 'scores': the score file's layout (modelPath is the file). */
+  scores?: Omit<ScoresConfig, 'path'>;
+  images?: ImagesConfig;
+  featureColumns?: string[];
+  ignoreColumns?: string[];
   /** Where the config came from, only for messages. */
   configFile?: string;
 }

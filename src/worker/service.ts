@@ -90,7 +90,7 @@ export class WorkerService {
   }
 
   async openSession(p: OpenParams, work: Work): Promise<OpenResult> {
-    const key = JSON.stringify([p.trainFile, p.testFile, p.labelColumn, p.l2, p.modelType, p.modelPath]);
+    const key = JSON.stringify([p.trainFile, p.testFile, p.labelColumn, p.l2, p.modelType, p.modelPath, p.keepHead, p.scores, p.images, p.featureColumns, p.ignoreColumns]);
     if (this.opening && key === this.openKey) return this.opening;
     if (!(this.session && key === this.openKey)) {
       const open = this.open();
@@ -102,7 +102,8 @@ export class WorkerService {
       this.candidateCache.clear();
       const spec = {
         trainFile: p.trainFile, testFile: p.testFile, labelColumn: p.labelColumn,
-        model: { type: p.modelType ?? 'linear', path: p.modelPath },
+        model: { type: p.modelType ?? 'linear', path: p.modelPath, keepHead: p.keepHead, ...p.scores },
+        images: p.images, featureColumns: p.featureColumns, ignoreColumns: p.ignoreColumns,
       };
       this.opening = open(spec, { l2: p.l2 }, work).then((s) => {
         this.session = s;

@@ -8,7 +8,7 @@ import type { RowRef } from '../../engine/results';
 export const spec: CommandSpec = {
   name: 'explain',
   summary: 'the training rows that most moved one test prediction (first-order removal effects)',
-  description: 'Fits the model (or opens --tfjs-model), then scores every training row by its removal effect on the\n' +
+  description: 'Fits the model (or opens --tfjs-model / --onnx-model, or reads --scores), then scores every training row by its removal effect on the\n' +
     'test row\'s loss: negative = removing it lowers the loss (harmful), positive = helpful. Rows are 0-based.',
   options: [
     { name: 'test-index', value: 'I', required: true, help: 'the test row to explain, 0-based (row 0 is the first data row)' },
@@ -30,7 +30,9 @@ export async function run(args: ParsedArgs): Promise<void> {
     return [
       `test row ${res.testIndex} (${res.testFile}:${res.testLine}): label ${res.label}, predicted ${res.predicted}, test loss ${fmt(res.testLoss)}`,
       `model: ${res.model?.kind} (${res.model?.nParams} parameters${res.model?.backend ? `, backend ${res.model.backend}` : ''})${res.fit.notes?.length ? '\n  ' + res.fit.notes.join('\n  ') : ''}`,
-      `fit: ‖∇L‖ = ${res.fit.gradNorm.toExponential(2)} after ${res.fit.iterations} Newton steps; ${res.solve ? `solver ${res.solve.solver} (${res.solve.iterations} it, residual ${res.solve.relResidual.toExponential(1)})` : 'scores imported (no solve)'}`,
+      res.solve
+        ? `fit: ‖∇L‖ = ${res.fit.gradNorm.toExponential(2)} after ${res.fit.iterations} Newton steps; solver ${res.solve.solver} (${res.solve.iterations} it, residual ${res.solve.relResidual.toExponential(1)})`
+        : 'scores imported (no model, no solve): first-order rows and group sums only',
       '',
       rows('Most harmful rows (removing them lowers the test loss):', res.harmful),
       '',

@@ -12,6 +12,8 @@ import type { SolveReport } from '../solvers/types';
 import type { FitReport, ModelInfo } from '../results';
 import type { Capabilities } from './capabilities';
 import type { AnalyzerSettings } from './settings';
+import type { ImageConfig } from '../data/images';
+import type { Orientation, ScoreFormat, ScoreSign } from '../scores/index';
 
 /** Where the data is and what model to explain; `model.type` is a source registry key. */
 export interface SourceSpec {
@@ -21,12 +23,25 @@ export interface SourceSpec {
   labelColumn?: string;
   /** Absent: the linear model fitted by the engine. */
   model?: ModelSpec;
+  /** Parquet: the feature columns exactly / columns that are not features (ids, text). */
+  featureColumns?: readonly string[];
+  ignoreColumns?: readonly string[];
+  /** Image folders (train/<class>/*.png): size, normalisation, channel order (src/engine/data/images.ts). */
+  images?: ImageConfig;
 }
 
 /** Which source and its own file (model.json, a score matrix…), as in influence.config.json. */
 export interface ModelSpec {
   type: string;
   path?: string;
+  /** onnx: explain the model's own head weights even when they are not at the optimum (default: verify or refit). */
+  keepHead?: boolean;
+  /** scores: layout of the score file (src/engine/scores); detected when absent. */
+  format?: ScoreFormat;
+  orientation?: Orientation;
+  sign?: ScoreSign;
+  /** scores: the safetensors tensor to use. */
+  tensor?: string;
 }
 
 /** First-order removal effect of every training row on one test row (or the mean test loss). */
