@@ -12,6 +12,8 @@ import * as selfInfluence from './cli/commands/selfInfluence';
 import * as demo from './cli/commands/demo';
 import * as sweep from './cli/commands/sweep';
 import * as select from './cli/commands/select';
+import * as triage from './cli/commands/triage';
+import * as verify from './cli/commands/verify';
 
 /** A command declares its options (`spec`, from which its --help is made) or, briefly, a usage line. */
 interface Command { spec?: CommandSpec; usage?: string; run(args: ParsedArgs): Promise<void> }
@@ -23,6 +25,8 @@ export const commands: Record<string, Command> = {
   demo,
   sweep,
   select,
+  triage,
+  verify,
 };
 
 const summary = (c: Command) => c.spec?.summary ?? c.usage ?? '';

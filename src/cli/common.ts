@@ -75,7 +75,8 @@ export async function openSession(f: Flags, work: Work): Promise<InfluenceSessio
     opts.backend = sel.backend as typeof opts.backend;
   }
   try {
-    s = await InfluenceSession.open(opts, work);
+    const edits = f.str('edits');
+    s = edits ? await openWithEdits(f, opts, edits, work) : await InfluenceSession.open(opts, work);
   } catch (e) {
     throw forTheCli(e);
   }
@@ -83,6 +84,12 @@ export async function openSession(f: Flags, work: Work): Promise<InfluenceSessio
   const warning = fitWarning(s.fit);
   if (warning) process.stderr.write(`warning: ${warning}\n`);
   return s;
+}
+
+async function openWithEdits(f: Flags, opts: SessionOptions, file: string, work: Work): Promise<InfluenceSession> {
+  const { session, applied } = await (await import('./edits')).openEditedSession(opts, file, work);
+  if (!f.has('json')) process.stderr.write(`edits: ${applied.relabelled} relabelled, ${applied.excluded} excluded (${file})\n`);
+  return session;
 }
 
 /**

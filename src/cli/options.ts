@@ -6,7 +6,7 @@
 import {
   BACKEND_CHOICES, CURVATURE_CHOICES, DEFAULT_SETTINGS, MODEL_CHOICES, SOLVER_CHOICES,
 } from './choices';
-import { ORIENTATIONS, SCORE_FORMATS, SCORE_SIGNS } from '../engine/scores/index';
+import { BYO_OPTIONS } from './byo';
 
 export interface OptionSpec {
   /** Without the leading `--`. */
@@ -45,7 +45,7 @@ export const HELP_OPTION: OptionSpec = { name: 'help', help: 'show this help' };
 
 /** Data, model and solver: every command that opens a session takes these. */
 export const SESSION_OPTIONS: readonly OptionSpec[] = [
-  { name: 'train', value: 'FILE', required: true, help: 'training data: CSV with a header row, or JSONL' },
+  { name: 'train', value: 'FILE', required: true, help: 'training data: CSV with a header row, JSONL, Parquet, or an image folder <dir>/<class>/*.png|jpg' },
   { name: 'test', value: 'FILE', required: true, help: 'test data with the same feature columns as the training data' },
   { name: 'label', value: 'COL', default: 'label', help: 'the label column (CSV) or field (JSONL)' },
   { name: 'l2', value: 'λ', default: DEFAULT_SETTINGS.l2, help: 'L2 strength λ of the mean-form objective (1/n)Σℓᵢ + (λ/2)‖θ‖²; must be positive for softmax (several classes)' },
@@ -56,14 +56,8 @@ export const SESSION_OPTIONS: readonly OptionSpec[] = [
   { name: 'tfjs-model', value: 'FILE', help: 'a TensorFlow.js Layers model.json (weights next to it) to explain instead of fitting a linear model' },
   { name: 'backend', value: 'NAME', choices: BACKEND_CHOICES, default: DEFAULT_SETTINGS.backend, help: 'TensorFlow.js backend for --tfjs-model; auto tries them in this order, a failing one falls through to the next' },
   { name: 'curvature', value: 'KIND', choices: CURVATURE_CHOICES, default: DEFAULT_SETTINGS.curvature, help: 'curvature for --tfjs-model: the positive semi-definite Gauss-Newton matrix or the exact Hessian' },
-  // Bring your own model or scores (src/cli/byo.ts reads these; docs/IMPORT.md).
-  { name: 'onnx-model', value: 'FILE', help: 'an ONNX classifier to explain by its last linear layer (a model that is only a linear head needs no runtime; others need onnxruntime-node)' },
-  { name: 'keep-head', help: 'with --onnx-model: use the model\'s own head weights even when they are not at the optimum (default: verify, else refit)' },
-  { name: 'scores', value: 'FILE', help: 'influence scores computed elsewhere (Kronfluence, TRAK, .npy, safetensors) instead of a model' },
-  { name: 'scores-format', value: 'FMT', choices: SCORE_FORMATS, defaultText: 'from the file name', help: 'with --scores: the file\'s format' },
-  { name: 'orientation', value: 'O', choices: ORIENTATIONS, defaultText: 'from the format', help: 'with --scores: which axis is the test set' },
-  { name: 'sign', value: 'S', choices: SCORE_SIGNS, defaultText: 'from the format', help: 'with --scores: what a positive score means' },
-  { name: 'scores-tensor', value: 'NAME', help: 'with --scores: the tensor to read from a safetensors file' },
+  ...BYO_OPTIONS,
+  { name: 'edits', value: 'FILE', help: 'influence.edits.json: relabel/exclude edits applied to the training rows before fitting (the data file is not changed)' },
   JSON_OPTION,
 ];
 
