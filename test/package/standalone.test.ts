@@ -24,6 +24,9 @@ function cli(...args: string[]) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
+/** An entry of the zip (extension/…) as a path in the unzipped folder. */
+const top = (entry: string) => path.join(ext, '..', entry);
+
 function noNodeModulesAbove(dir: string): void {
   for (let d = dir; ; d = path.dirname(d)) {
     assert.ok(!existsSync(path.join(d, 'node_modules')), `${d}/node_modules would let the CLI load packages the .vsix does not ship`);
@@ -50,6 +53,14 @@ test('the package holds the bundles, the demo data, the marketplace readme, LICE
   assert.ok(!entries.some((e) => e.includes('node_modules/')), 'no node_modules in the universal package');
   const readme = readFileSync(path.join(ext, 'readme.md'), 'utf8');
   assert.doesNotMatch(readme, /npm ci/, 'the marketplace readme is for users, not the developer README');
+  // Every image the readme and the walkthrough pages show is in the package (relative links resolve there).
+  const pages: [string, string][] = [[path.join(ext, 'readme.md'), readme]];
+  for (const e of entries.filter((x) => /^extension\/media\/walkthrough\/.*\.md$/.test(x))) pages.push([path.join(top(e)), readFileSync(top(e), 'utf8')]);
+  for (const [file, text] of pages) {
+    for (const m of text.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)) {
+      assert.ok(existsSync(path.resolve(path.dirname(file), m[1])), `${path.relative(ext, file)} shows ${m[1]}, which the package lacks`);
+    }
+  }
   const png = readFileSync(path.join(ext, 'media', 'icon.png'));
   assert.equal(png.toString('latin1', 1, 4), 'PNG');
   assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [128, 128], 'icon is 128×128');

@@ -52,3 +52,22 @@ test('from the unzipped package, --backend webgpu loads dawn.node and falls thro
   assert.doesNotMatch(r.stderr, /did not load/, 'dawn.node itself loaded from dist/native');
   assert.match(r.stderr, /libvulkan\.so\.1 is not installed|no WebGPU adapter/);
 });
+
+test('ONNX models with hidden layers run from the unzipped linux-x64 package; the universal one says what is missing', async (t) => {
+  const { ensureDigitsExample } = await import('../../src/tools/digitsExample');
+  const ex = ensureDigitsExample(path.join(work, 'examples'));
+  const onnx = path.join(root, 'test', 'fixtures', 'onnx', 'mlp.onnx');
+  const args = ['explain', '--train', ex.digits8.train, '--test', ex.digits8.test, '--test-index', '0', '--onnx-model', onnx, '--json'];
+  const env = { ...process.env, NODE_PATH: '' };
+  const universal = path.join(mkdtempSync(path.join(tmpdir(), 'il-vsix-u2-')), 'u');
+  unzip(path.join(root, 'influence-lens.vsix'), universal);
+  const u = spawnSync(process.execPath, [path.join(universal, 'extension', 'dist', 'cli.js'), ...args], { cwd: work, encoding: 'utf8', env });
+  assert.equal(u.status, 2, u.stderr);
+  assert.match(u.stderr, /needs the optional package onnxruntime-node/);
+  if (process.platform !== 'linux' || process.arch !== 'x64') { t.skip('onnxruntime-node for linux-x64 runs only there'); return; }
+  const r = spawnSync(process.execPath, [path.join(ext, 'dist', 'cli.js'), ...args], { cwd: work, encoding: 'utf8', env, maxBuffer: 64 << 20 });
+  assert.equal(r.status, 0, r.stderr);
+  const o = JSON.parse(r.stdout);
+  assert.equal(o.scores.length, 1000);
+  assert.ok(o.scores.every(Number.isFinite));
+});

@@ -2,6 +2,9 @@
  * onnxruntime-node, loaded only when a model has layers before its head (a purely linear ONNX model
  * never needs it). It is an optional dependency: when absent, the caller gets one clear sentence.
  */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { InputError } from '../data/dataset';
 
 /** The part of onnxruntime-node's API used here. */
@@ -20,7 +23,14 @@ export type RuntimeLoader = () => Promise<OrtModule>;
 export const loadOnnxRuntime: RuntimeLoader = async () => {
   // A variable specifier keeps bundlers from trying to inline the native addon.
   const name = 'onnxruntime-node';
-  return (await import(name)) as OrtModule;
+  try {
+    return (await import(name)) as OrtModule;
+  } catch (e) {
+    // A platform-specific .vsix carries it next to the bundles (scripts/package-target.mjs).
+    const copy = path.join(__dirname, 'native', 'node_modules', name, 'package.json');
+    if (!existsSync(copy)) throw e;
+    return createRequire(copy)(name) as OrtModule;
+  }
 };
 
 export async function requireRuntime(file: string, load: RuntimeLoader = loadOnnxRuntime): Promise<OrtModule> {
