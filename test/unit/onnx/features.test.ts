@@ -102,6 +102,15 @@ describe('ONNX penultimate features (onnxruntime-node)', () => {
     await assert.rejects(OnnxClassifier.fromBytes('custom.onnx', custom).features(table([[1, 2]])), /unsupported operator domain "acme"/);
   });
 
+  it('an operator onnxruntime does not know is reported as such, naming the file', async () => {
+    const m = onnxModel({
+      nodes: [{ op: 'NoSuchOp', inputs: ['x'], outputs: ['h'] }, { op: 'Gemm', inputs: ['h', 'W'], outputs: ['y'] }],
+      initializers: [{ name: 'W', dims: [2, 2], values: [1, 0, 0, 1] }], inputs: [{ name: 'x', dims: ['N', 2] }], outputs: [{ name: 'y', dims: ['N', 2] }],
+    });
+    await assert.rejects(OnnxClassifier.fromBytes('odd.onnx', m, { cache: new MemoryFeatureCache() }).features(table([[1, 2]])), (e: unknown) =>
+      e instanceof InputError && e.file === 'odd.onnx' && /onnxruntime cannot load the model \(unsupported opset or operator\?\)/.test(e.message) && /NoSuchOp/.test(e.message));
+  });
+
   it('a purely linear model needs no runtime: its features are the data', async () => {
     const clf = OnnxClassifier.open(path.join(FIX, 'linear.onnx'), { loadRuntime: async () => { throw new Error('must not load'); } });
     assert.equal(await clf.features(train), train);
