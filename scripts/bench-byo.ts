@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { openScoreFile } from '../src/engine/scores/index';
 import { npyMatrix } from '../src/engine/scores/npy';
 import { decodeInto } from '../src/engine/scores/dtypes';
-import { ensureDigitsExample } from '../src/engine/data/digits';
+import { ensureDigitsExample } from '../src/tools/digitsExample';
 import { loadDataset } from '../src/engine/data/load';
 import { MemoryFeatureCache, OnnxClassifier } from '../src/engine/onnx/index';
 

@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ensureDigitsExample } from '../src/engine/data/digits';
+import { ensureDigitsExample } from '../src/tools/digitsExample';
 import { InfluenceSession } from '../src/engine/session';
 import { firstOrderScores } from '../src/engine/influence/firstOrder';
 import { inverseHessian } from '../src/engine/solvers/inverse';

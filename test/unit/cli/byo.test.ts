@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ensureDigitsExample } from '../../../src/engine/data/digits';
+import { ensureDigitsExample } from '../../../src/tools/digitsExample';
 import { InfluenceSession } from '../../../src/engine/session';
 import { writeNpy, writeSafetensors } from '../scores/writers';
 
