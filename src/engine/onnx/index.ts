@@ -177,7 +177,7 @@ export class OnnxClassifier {
       cache.set(key, X);
     }
     const d = this.head.d;
-    return { ...data, d, X, featureNames: Array.from({ length: d }, (_, j) => `${this.head.input}[${j}]`) };
+    return { ...data, d, X, featureNames: Array.from({ length: d }, (_, j) => `${this.head.input}[${j}]`), inputs: data };
   }
 
   private checkRunnable(): void {

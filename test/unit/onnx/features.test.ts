@@ -38,6 +38,7 @@ describe('ONNX penultimate features (onnxruntime-node)', () => {
     assert.equal(fs_.d, 16);
     assert.deepEqual(fs_.y, train.y);
     assert.deepEqual(fs_.lines, train.lines);
+    assert.equal(fs_.inputs, train, 'the rows as loaded stay reachable for display');
     for (const [data, rows] of [[fs_, expected.mlp.trainFeatures], [await clf.features(test), expected.mlp.testFeatures]] as const) {
       rows.forEach((row, i) => row.forEach((v, j) => assert.ok(Math.abs(data.X[i * 16 + j] - v) < 1e-5, `row ${i} feature ${j}: ${data.X[i * 16 + j]} vs torch ${v}`)));
     }
