@@ -3,7 +3,8 @@
  * (1000 × 64 pooled MNIST digits, 10 classes, softmax regression, λ = 1e-3, 650 parameters):
  *   1. Basu-style correlation table (first order vs Basu second order vs Newton, against retraining),
  *   2. group selection (top-k vs greedy vs PGD, judged by the retrained effect),
- *   3. Hessian samplers (variance, error, iterations, time, memory, class-removal F1 at equal m).
+ *   3. Hessian samplers (variance, error, iterations, time, memory, class-removal F1 at equal m),
+ *   4–5. label-noise triage and verify (LDS, leave-one-out, brittleness): scripts/bench-triage.ts.
  * Prints markdown to stdout (progress on stderr). Single-threaded; about 5 minutes on 2 CPUs.
  * Options: --quick (fewer groups/seeds), --out FILE (also write the markdown there).
  */
@@ -24,6 +25,7 @@ import { lissa } from '../src/engine/solvers/lissa';
 import { conjugateGradient } from '../src/engine/solvers/cg';
 import { seededRandom, sampleWithoutReplacement } from '../src/engine/random';
 import type { GroupSpec, SamplerName } from '../src/engine/results';
+import { triageBenchmarks, verifyBenchmarks } from './bench-triage';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -217,6 +219,8 @@ const T0 = performance.now();
     }
   }
   out();
+  await triageBenchmarks(out, log, quick);
+  await verifyBenchmarks(out, log, quick);
   out(`Total bench time: ${((performance.now() - T0) / 1000).toFixed(0)} s.`);
   if (outFile) writeFileSync(outFile, lines.join('\n') + '\n');
 })().catch((e) => { process.stderr.write(String((e as Error).stack ?? e) + '\n'); process.exitCode = 1; });

@@ -14,6 +14,7 @@ import type { Capabilities } from './capabilities';
 import type { AnalyzerSettings } from './settings';
 import type { ImageConfig } from '../data/images';
 import type { Orientation, ScoreFormat, ScoreSign } from '../scores/index';
+import type { EditsDocument } from '../edits';
 
 /** Where the data is and what model to explain; `model.type` is a source registry key. */
 export interface SourceSpec {
@@ -28,6 +29,8 @@ export interface SourceSpec {
   ignoreColumns?: readonly string[];
   /** Image folders (train/<class>/*.png): size, normalisation, channel order (src/engine/data/images.ts). */
   images?: ImageConfig;
+  /** The user's relabel/exclude edits (influence.edits.json), applied to the training set before any fit. */
+  edits?: EditsDocument;
 }
 
 /** Which source and its own file (model.json, a score matrix…), as in influence.config.json. */

@@ -5,6 +5,7 @@ import { applyStandardizer, fitStandardizer } from '../../data/standardize';
 import type { Work } from '../../types';
 import type { AnalyzerSettings } from '../settings';
 import type { SourceSpec } from '../source';
+import { applyEdits } from '../../edits';
 
 export interface LoadedData { train: Dataset; test: Dataset; ms: number }
 
@@ -13,6 +14,7 @@ export async function loadData(spec: SourceSpec, settings: AnalyzerSettings, wor
   const t0 = performance.now();
   work.progress?.(0, 'loading data');
   let { train, test } = await loadTrainTest(spec, work);
+  if (spec.edits) train = applyEdits(train, spec.edits).data;
   if (settings.standardize) {
     const stats = fitStandardizer(train);
     train = applyStandardizer(train, stats);
