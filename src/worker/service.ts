@@ -134,8 +134,10 @@ export class WorkerService {
     const result = explainView(s.explain(p.testIndex, { top: p.top }, work));
     if (!p.withFeatures) return { result };
     const rowFeatures: Record<number, number[]> = {};
-    for (const r of [...result.harmful, ...result.helpful]) rowFeatures[r.index] = Array.from(rowOf(s.train, r.index));
-    return { result, sampleFeatures: Array.from(rowOf(s.test, p.testIndex)), rowFeatures };
+    // Rows as the user gave them (an ONNX source explains derived features).
+    const train = s.train.inputs ?? s.train, test = s.test.inputs ?? s.test;
+    for (const r of [...result.harmful, ...result.helpful]) rowFeatures[r.index] = Array.from(rowOf(train, r.index));
+    return { result, sampleFeatures: Array.from(rowOf(test, p.testIndex)), rowFeatures };
   }
 
   private candidates(s: EngineSession, testIndex: number | null, work: Work): GroupSpec[] {
@@ -211,7 +213,7 @@ export class WorkerService {
 
   features(p: FeaturesParams): number[][] {
     const s = this.need();
-    const data = p.set === 'train' ? s.train : s.test;
+    const data = (p.set === 'train' ? s.train : s.test).inputs ?? (p.set === 'train' ? s.train : s.test);
     return p.indices.slice(0, 1000).map((i) => {
       if (!Number.isInteger(i) || i < 0 || i >= data.n) throw new Error(`row ${i} out of range (0..${data.n - 1})`);
       return Array.from(rowOf(data, i));

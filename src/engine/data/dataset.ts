@@ -21,6 +21,8 @@ export interface Dataset {
   readonly lines: Int32Array;
   /** Image folders: the image file of each row (`file` is then the folder); a jump opens it. */
   readonly rowFiles?: readonly string[];
+  /** When X holds derived features (an ONNX model's penultimate layer): the rows as loaded, for display. */
+  readonly inputs?: Dataset;
 }
 
 /** Bad user input: always names the file and, where there is one, the 1-based line. Exit code 2 in the CLI. */

@@ -23,6 +23,8 @@ export interface OnnxHead {
   activation: HeadActivation;
   /** The ops that make up the head, e.g. "Gemm(transB=1) → Softmax". */
   description: string;
+  /** Class label of each output, when the model names them (ai.onnx.ml LinearClassifier). */
+  classLabels?: string[];
 }
 
 export class HeadError extends Error {}
@@ -31,6 +33,8 @@ const ACTIVATIONS: Record<string, HeadActivation> = { Softmax: 'softmax', Sigmoi
 
 export function findHead(model: OnnxModel): OnnxHead {
   if (model.outputs.length === 0) throw new HeadError('the graph has no outputs');
+  const mlHead = model.nodes.filter((n) => n.opType === 'LinearClassifier' && n.domain === 'ai.onnx.ml');
+  if (mlHead.length) return linearClassifierHead(model, mlHead[mlHead.length - 1]);
   const producer = new Map<string, OnnxNode>();
   for (const n of model.nodes) for (const o of n.outputs) producer.set(o, n);
   const out = model.outputs[0].name;
@@ -112,4 +116,35 @@ function biasOf(t: OnnxTensor | undefined, k: number, beta: number, name: string
   if (n !== 1 && n !== k) throw new HeadError(`the head's bias has ${n} values for ${k} outputs`);
   for (let o = 0; o < k; o++) b[o] = beta * t.values[n === 1 ? 0 : o];
   return b;
+}
+
+/**
+ * scikit-learn's export (skl2onnx) of a linear model: ai.onnx.ml LinearClassifier with coefficients
+ * [E × d] (one row per class), intercepts [E] and the class labels. Multinomial (SOFTMAX) is softmax
+ * regression; a binary model (one row, or two opposite rows, with LOGISTIC) is logistic regression on the
+ * second label. One-vs-rest heads (a sigmoid per class, then normalised) are not one of our models.
+ */
+function linearClassifierHead(model: OnnxModel, node: OnnxNode): OnnxHead {
+  const coef = node.attributes.get('coefficients')?.floats;
+  const icpt = node.attributes.get('intercepts')?.floats ?? [];
+  const labels = node.attributes.get('classlabels_strings')?.strings ?? node.attributes.get('classlabels_ints')?.ints?.map(String);
+  const post = node.attributes.get('post_transform')?.s ?? 'NONE';
+  if (!coef || !labels) throw new HeadError('the LinearClassifier node has no coefficients or class labels');
+  const E = icpt.length || labels.length;
+  const d = coef.length / E;
+  if (!Number.isInteger(d)) throw new HeadError(`LinearClassifier has ${coef.length} coefficients for ${E} classes`);
+  const input = node.inputs[0];
+  const base = { input, inputIsGraphInput: model.inputs.some((i) => i.name === input), d, classLabels: labels };
+  const row = (e: number) => Float64Array.from(coef.slice(e * d, (e + 1) * d));
+  if (labels.length === 2 && (E === 1 || (E === 2 && post === 'LOGISTIC' && coef.every((v, k) => k >= d || v === -coef[k + d]) && icpt[0] === -icpt[1]))) {
+    // E = 1 scores the second label; two opposite rows are the same model written twice.
+    const r = E === 1 ? 0 : 1;
+    return { ...base, k: 1, W: row(r), b: Float64Array.of(icpt[r] ?? 0), activation: 'sigmoid', description: `LinearClassifier(${post}, binary)` };
+  }
+  if (post !== 'SOFTMAX' && post !== 'NONE') {
+    throw new HeadError(`LinearClassifier with post_transform ${post} over ${E} classes is one-vs-rest, not softmax regression; export a multinomial model (LogisticRegression(multi_class="multinomial"))`);
+  }
+  const W = new Float64Array(d * E);
+  for (let o = 0; o < E; o++) for (let j = 0; j < d; j++) W[j * E + o] = coef[o * d + j];
+  return { ...base, k: E, W, b: Float64Array.from({ length: E }, (_, o) => icpt[o] ?? 0), activation: post === 'SOFTMAX' ? 'softmax' : 'none', description: `LinearClassifier(${post})` };
 }

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { InputError, type Dataset } from '../data/dataset';
+import { canonicalLabel } from '../data/labels';
 import type { Work } from '../types';
 import { HeadError, findHead, type OnnxHead } from './head';
 import { DT, NotOnnxError, parseOnnx, withExtraOutputs, type OnnxModel, type OnnxValueInfo } from './model';
@@ -51,7 +52,7 @@ export class OnnxClassifier {
     /** sha256 of the model file: the feature-cache key. */
     readonly hash: string,
     readonly model: OnnxModel,
-    readonly head: OnnxHead,
+    public head: OnnxHead,
     readonly input: OnnxValueInfo,
     private readonly opts: OnnxOptions,
   ) {}
@@ -110,6 +111,7 @@ export class OnnxClassifier {
       throw new InputError(`the model's head takes ${this.head.d} inputs but ${train.file} has ${train.d} feature columns`, this.file);
     }
     const K = train.classes.length;
+    this.alignLabels(train);
     const { k, activation } = this.head;
     if (k === 1 && K === 2 && (activation === 'sigmoid' || activation === 'none')) return 'logistic';
     if (k === K && activation !== 'sigmoid') return 'softmax';
@@ -119,6 +121,30 @@ export class OnnxClassifier {
         (K === 2 ? ' (or one sigmoid output)' : ''),
       this.file,
     );
+  }
+
+  /** A head that names its classes (scikit-learn exports) is reordered to the training classes' order. */
+  private alignLabels(train: Dataset): void {
+    const labels = this.head.classLabels;
+    if (!labels) return;
+    const K = train.classes.length;
+    const where = labels.map((l) => train.classes.indexOf(canonicalLabel(l)));
+    if (labels.length !== K || where.some((w) => w < 0)) {
+      throw new InputError(`the model's classes (${labels.slice(0, 10).join(', ')}) are not the classes of ${train.file} (${train.classes.slice(0, 10).join(', ')})`, this.file);
+    }
+    if (this.head.k === 1) {
+      // One logit scores labels[1]: when that is our class 0, the same model has the opposite sign.
+      if (where[1] === 0) this.head = { ...this.head, W: this.head.W.map((v) => -v), b: this.head.b.map((v) => -v), classLabels: [...train.classes] };
+      return;
+    }
+    if (where.every((w, i) => w === i)) return;
+    const { d, k, W, b } = this.head;
+    const W2 = new Float64Array(W.length), b2 = new Float64Array(k);
+    for (let o = 0; o < k; o++) {
+      b2[where[o]] = b[o];
+      for (let j = 0; j < d; j++) W2[j * k + where[o]] = W[j * k + o];
+    }
+    this.head = { ...this.head, W: W2, b: b2, classLabels: [...train.classes] };
   }
 
   /** Head weights as LinearClassifier parameters (feature-major, biases last). */
@@ -151,7 +177,7 @@ export class OnnxClassifier {
       cache.set(key, X);
     }
     const d = this.head.d;
-    return { ...data, d, X, featureNames: Array.from({ length: d }, (_, j) => `${this.head.input}[${j}]`) };
+    return { ...data, d, X, featureNames: Array.from({ length: d }, (_, j) => `${this.head.input}[${j}]`), inputs: data };
   }
 
   private checkRunnable(): void {

@@ -14,7 +14,7 @@ export interface OnnxTensor {
   values: Float64Array | null;
 }
 
-export interface OnnxAttribute { name: string; f?: number; i?: number; s?: string; ints?: number[]; t?: OnnxTensor }
+export interface OnnxAttribute { name: string; f?: number; i?: number; s?: string; ints?: number[]; floats?: number[]; strings?: string[]; t?: OnnxTensor }
 
 export interface OnnxNode {
   opType: string;
@@ -134,6 +134,10 @@ function parseNode(bytes: Uint8Array): OnnxNode {
     }
     const ints = packedInts(af, 8);
     if (ints.length) attr.ints = ints;
+    const floats = packedFloats(af, 7, 4);
+    if (floats.length) attr.floats = floats;
+    const strings = af.filter((x) => x.no === 9 && x.bytes).map(str);
+    if (strings.length) attr.strings = strings;
     attributes.set(attr.name, attr);
   }
   return {

@@ -83,13 +83,32 @@ export function openScoreFile(opts: ScoreFileOptions): ScoreTable {
     if (!Number.isInteger(k) || k < 0 || k >= n) throw new InputError(`${what} index ${k} is out of range: the score matrix has ${n} ${what} rows (0…${n - 1})`, file);
   };
   const byTest = orientation === 'test-by-train';
+  // Train-by-test files (TRAK, dattri): a test row is a strided column. Neighbouring columns come in the
+  // same pass, so a band of them is read at once and kept (≤ 32 MB of float64) for the next queries.
+  const bandWidth = Math.max(1, Math.min(64, Math.floor((1 << 22) / Math.max(1, opts.nTrain))));
+  let band: { start: number; cols: Float64Array[] } = { start: -1, cols: [] };
+  const testColumn = (t: number): Float64Array => {
+    if (!(t >= band.start && t < band.start + band.cols.length)) {
+      const start = t - (t % bandWidth);
+      const width = Math.min(bandWidth, opts.nTest - start);
+      const cols = matrices[0].columns(start, width);
+      for (let k = 1; k < matrices.length; k++) {
+        const more = matrices[k].columns(start, width);
+        cols.forEach((c, j) => { for (let i = 0; i < c.length; i++) c[i] += more[j][i]; });
+      }
+      band = { start, cols };
+    }
+    const out = Float64Array.from(band.cols[t - band.start]);
+    if (flip < 0) for (let j = 0; j < out.length; j++) out[j] = -out[j];
+    return out;
+  };
   const label = { kronfluence: 'Kronfluence pairwise scores', trak: 'TRAK scores', npy: '.npy score matrix', safetensors: 'safetensors score matrix' }[format];
   const summed = tensors.length > 1 ? `sum of ${tensors.length} module tensors` : tensors[0] ? `tensor ${tensors[0]}` : '';
   return {
     file, format, orientation, sign, dtype, nTrain: opts.nTrain, nTest: opts.nTest, tensors,
     description: `${label} from ${path.basename(file)} (${[summed, dtype, orientation, sign].filter(Boolean).join(', ')}); ` +
       'sign converted to removal effects (negative = harmful), scale as given (not loss units)',
-    forTest: (t) => { checkIndex(t, opts.nTest, 'test'); return read((m) => (byTest ? m.row(t) : m.column(t))); },
+    forTest: (t) => { checkIndex(t, opts.nTest, 'test'); return byTest ? read((m) => m.row(t)) : testColumn(t); },
     forTrain: (i) => { checkIndex(i, opts.nTrain, 'training'); return read((m) => (byTest ? m.column(i) : m.row(i))); },
   };
 }

@@ -33,38 +33,49 @@ export class FileMatrix {
   row(r: number): Float64Array {
     const { rows, cols, order } = this.layout;
     if (!(r >= 0 && r < rows)) throw new RangeError(`row ${r} outside 0…${rows - 1}`);
-    return order === 'C' ? this.line(r * cols, cols, 1) : this.line(r, cols, rows);
+    return order === 'C' ? this.line(r * cols, cols, 1)[0] : this.line(r, cols, rows)[0];
   }
 
   /** Column c as float64 (rows values). */
   column(c: number): Float64Array {
-    const { rows, cols, order } = this.layout;
-    if (!(c >= 0 && c < cols)) throw new RangeError(`column ${c} outside 0…${cols - 1}`);
-    return order === 'C' ? this.line(c, rows, cols) : this.line(c * rows, rows, 1);
+    return this.columns(c, 1)[0];
   }
 
-  /** `count` elements starting at element index `first`, `stride` elements apart (in storage order). */
-  private line(first: number, count: number, stride: number): Float64Array {
+  /**
+   * Columns c0…c0+width−1 in one pass (a strided matrix is read once for a band of neighbouring columns,
+   * not once per column).
+   */
+  columns(c0: number, width: number): Float64Array[] {
+    const { rows, cols, order } = this.layout;
+    if (!(c0 >= 0 && width >= 1 && c0 + width <= cols)) throw new RangeError(`columns ${c0}…${c0 + width - 1} outside 0…${cols - 1}`);
+    if (order === 'F') return Array.from({ length: width }, (_, j) => this.line((c0 + j) * rows, rows, 1)[0]);
+    return this.line(c0, rows, cols, width);
+  }
+
+  /**
+   * `count` steps from element index `first`, `stride` elements apart (storage order), taking `width`
+   * adjacent elements at each step: width lines of count values.
+   */
+  private line(first: number, count: number, stride: number, width = 1): Float64Array[] {
     const { dtype, offset, littleEndian, file } = this.layout;
     const w = DTYPE_BYTES[dtype];
-    const out = new Float64Array(count);
+    const out = Array.from({ length: width }, () => new Float64Array(count));
     const fd = openRead(file);
     try {
-      if (stride === 1 || stride * w <= DENSE_STRIDE) {
-        // Contiguous chunks covering whole groups of elements.
+      if (stride === width || stride * w <= DENSE_STRIDE) {
+        // Contiguous chunks covering whole steps.
         const perChunk = Math.max(1, Math.floor(CHUNK / (stride * w)));
-        const buf = Buffer.allocUnsafe(Math.min(count, perChunk) * stride * w);
+        const buf = Buffer.allocUnsafe(((Math.min(count, perChunk) - 1) * stride + width) * w);
         for (let k = 0; k < count; k += perChunk) {
           const m = Math.min(perChunk, count - k);
-          const span = ((m - 1) * stride + 1) * w;
-          readExactly(fd, buf, span, offset + (first + k * stride) * w, file);
-          decodeInto(dtype, buf, 0, m, littleEndian, out, k, 1, stride * w);
+          readExactly(fd, buf, ((m - 1) * stride + width) * w, offset + (first + k * stride) * w, file);
+          for (let j = 0; j < width; j++) decodeInto(dtype, buf, j * w, m, littleEndian, out[j], k, 1, stride * w);
         }
       } else {
-        const buf = Buffer.allocUnsafe(w);
+        const buf = Buffer.allocUnsafe(width * w);
         for (let k = 0; k < count; k++) {
-          readExactly(fd, buf, w, offset + (first + k * stride) * w, file);
-          decodeInto(dtype, buf, 0, 1, littleEndian, out, k);
+          readExactly(fd, buf, width * w, offset + (first + k * stride) * w, file);
+          for (let j = 0; j < width; j++) decodeInto(dtype, buf, j * w, 1, littleEndian, out[j], k);
         }
       }
     } finally {

@@ -38,6 +38,7 @@ describe('ONNX penultimate features (onnxruntime-node)', () => {
     assert.equal(fs_.d, 16);
     assert.deepEqual(fs_.y, train.y);
     assert.deepEqual(fs_.lines, train.lines);
+    assert.equal(fs_.inputs, train, 'the rows as loaded stay reachable for display');
     for (const [data, rows] of [[fs_, expected.mlp.trainFeatures], [await clf.features(test), expected.mlp.testFeatures]] as const) {
       rows.forEach((row, i) => row.forEach((v, j) => assert.ok(Math.abs(data.X[i * 16 + j] - v) < 1e-5, `row ${i} feature ${j}: ${data.X[i * 16 + j]} vs torch ${v}`)));
     }
@@ -100,6 +101,15 @@ describe('ONNX penultimate features (onnxruntime-node)', () => {
       initializers: [{ name: 'W', dims: [2, 2], values: [1, 0, 0, 1] }], inputs: [{ name: 'x', dims: ['N', 2] }], outputs: [{ name: 'y', dims: ['N', 2] }], domains: [['acme', 1]],
     });
     await assert.rejects(OnnxClassifier.fromBytes('custom.onnx', custom).features(table([[1, 2]])), /unsupported operator domain "acme"/);
+  });
+
+  it('an operator onnxruntime does not know is reported as such, naming the file', async () => {
+    const m = onnxModel({
+      nodes: [{ op: 'NoSuchOp', inputs: ['x'], outputs: ['h'] }, { op: 'Gemm', inputs: ['h', 'W'], outputs: ['y'] }],
+      initializers: [{ name: 'W', dims: [2, 2], values: [1, 0, 0, 1] }], inputs: [{ name: 'x', dims: ['N', 2] }], outputs: [{ name: 'y', dims: ['N', 2] }],
+    });
+    await assert.rejects(OnnxClassifier.fromBytes('odd.onnx', m, { cache: new MemoryFeatureCache() }).features(table([[1, 2]])), (e: unknown) =>
+      e instanceof InputError && e.file === 'odd.onnx' && /onnxruntime cannot load the model \(unsupported opset or operator\?\)/.test(e.message) && /NoSuchOp/.test(e.message));
   });
 
   it('a purely linear model needs no runtime: its features are the data', async () => {

@@ -123,3 +123,46 @@ describe('binary heads', () => {
     assert.throws(() => clf.check({ ...data, classes: ['a', 'b', 'c'] }), /1 output with sigmoid, but b\.csv has 3 classes/);
   });
 });
+
+describe('scikit-learn exports (ai.onnx.ml LinearClassifier)', () => {
+  const data = (classes: string[]) => ({ file: 's.csv', n: 2, d: 2, X: Float64Array.of(1, 2, -1, 0.5), y: Int32Array.of(0, 1), classes, featureNames: ['a', 'b'], lines: Int32Array.of(2, 3) });
+  const sk = (coef: number[], icpt: number[], labels: { ints: number[] } | { strings: string[] }, post: string) => onnxModel({
+    nodes: [{ op: 'LinearClassifier', domain: 'ai.onnx.ml', inputs: ['x'], outputs: ['label', 'probabilities'], attrs: { coefficients: { floats: coef }, intercepts: { floats: icpt }, [('ints' in labels) ? 'classlabels_ints' : 'classlabels_strings']: labels, post_transform: { s: post } } }],
+    initializers: [], inputs: [{ name: 'x', dims: ['N', 2] }], outputs: [{ name: 'label', dims: ['N'], elemType: 7 }, { name: 'probabilities', dims: ['N', 3] }],
+    domains: [['ai.onnx.ml', 1]],
+  });
+
+  it('multinomial: softmax regression, columns reordered to the training classes', async () => {
+    const { LinearClassifier } = await import('../../../src/engine/models/linear');
+    // Classes written as c, a, b; rows of coefficients in that order.
+    const coef = [1, 2, -1, 0.5, 0.25, -2], icpt = [0.1, -0.2, 0.3];
+    const clf = OnnxClassifier.fromBytes('sk.onnx', sk(coef, icpt, { strings: ['c', 'a', 'b'] }, 'SOFTMAX'));
+    const train = data(['a', 'b', 'c']);
+    assert.equal(clf.check(train), 'softmax');
+    const p = new LinearClassifier('softmax', 2, 3).predictProba(clf.headTheta('softmax'), train, null);
+    const x = [1, 2];
+    const z = [0, 1, 2].map((e) => Math.fround(coef[2 * e]) * x[0] + Math.fround(coef[2 * e + 1]) * x[1] + Math.fround(icpt[e])); // c, a, b
+    const ez = z.map(Math.exp), s = ez[0] + ez[1] + ez[2];
+    assert.ok(Math.abs(p[0] - ez[1] / s) < 1e-12 && Math.abs(p[1] - ez[2] / s) < 1e-12 && Math.abs(p[2] - ez[0] / s) < 1e-12, `${Array.from(p.subarray(0, 3))}`);
+    assert.throws(() => OnnxClassifier.fromBytes('sk.onnx', sk(coef, icpt, { strings: ['c', 'a', 'b'] }, 'SOFTMAX')).check(data(['a', 'b', 'z'])), /model's classes \(c, a, b\) are not the classes of s\.csv/);
+  });
+
+  it('binary: one row (or two opposite rows) with LOGISTIC is logistic regression; one-vs-rest is refused', async () => {
+    const { LinearClassifier } = await import('../../../src/engine/models/linear');
+    for (const [coef, icpt] of [[[0.5, -1], [0.25]], [[-0.5, 1, 0.5, -1], [-0.25, 0.25]]]) {
+      const clf = OnnxClassifier.fromBytes('bin.onnx', sk(coef, icpt, { ints: [0, 1] }, 'LOGISTIC'));
+      const train = data(['0', '1']);
+      assert.equal(clf.check(train), 'logistic');
+      const p = new LinearClassifier('logistic', 2, 2).predictProba(clf.headTheta('logistic'), train, null);
+      const z = 0.5 * 1 - 1 * 2 + 0.25;
+      assert.ok(Math.abs(p[1] - 1 / (1 + Math.exp(-z))) < 1e-7, `p(1) ${p[1]}`);
+    }
+    // Labels written in the other order: the logit scores our class 0, so the sign flips.
+    const rev = OnnxClassifier.fromBytes('rev.onnx', sk([0.5, -1], [0.25], { strings: ['dog', 'cat'] }, 'LOGISTIC'));
+    const train = data(['cat', 'dog']);
+    rev.check(train);
+    const p = new LinearClassifier('logistic', 2, 2).predictProba(rev.headTheta('logistic'), train, null);
+    assert.ok(Math.abs(p[0] - 1 / (1 + Math.exp(-(0.5 - 2 + 0.25)))) < 1e-7, 'p(cat) is the model\'s sigmoid');
+    assert.throws(() => OnnxClassifier.fromBytes('ovr.onnx', sk([1, 2, 3, 4, 5, 6], [0, 0, 0], { ints: [0, 1, 2] }, 'LOGISTIC')), /one-vs-rest/);
+  });
+});

@@ -1,7 +1,8 @@
 /** A tiny ONNX ModelProto writer for tests (field numbers from onnx.proto), independent of the reader. */
-import { bytesField, concat, stringField, varintField } from '../../../src/engine/onnx/protobuf';
+import { bytesField, concat, encodeVarint, stringField, varintField } from '../../../src/engine/onnx/protobuf';
 
-export interface TNode { op: string; inputs: string[]; outputs: string[]; attrs?: Record<string, number | { f: number }>; domain?: string }
+export type TAttr = number | { f: number } | { s: string } | { floats: number[] } | { ints: number[] } | { strings: string[] };
+export interface TNode { op: string; inputs: string[]; outputs: string[]; attrs?: Record<string, TAttr>; domain?: string }
 export interface TTensor { name: string; dims: number[]; values: number[]; as?: 'raw' | 'float_data' | 'double' }
 export interface TValue { name: string; dims: (number | string)[]; elemType?: number }
 
@@ -35,9 +36,16 @@ function valueInfo(v: TValue): Uint8Array {
 }
 
 function nodeBytes(n: TNode, k: number): Uint8Array {
-  const attrs = Object.entries(n.attrs ?? {}).map(([name, v]) =>
-    bytesField(5, concat(typeof v === 'number' ? [stringField(1, name), varintField(3, v), varintField(20, 2)] : [stringField(1, name), fixed32Field(2, v.f), varintField(20, 1)])),
-  );
+  const attrs = Object.entries(n.attrs ?? {}).map(([name, v]) => {
+    const parts = [stringField(1, name)];
+    if (typeof v === 'number') parts.push(varintField(3, v), varintField(20, 2));
+    else if ('f' in v) parts.push(fixed32Field(2, v.f), varintField(20, 1));
+    else if ('s' in v) parts.push(stringField(4, v.s), varintField(20, 3));
+    else if ('floats' in v) parts.push(...v.floats.map((x) => fixed32Field(7, x)), varintField(20, 6)); // unpacked, as some exporters write
+    else if ('ints' in v) parts.push(bytesField(8, Uint8Array.from(v.ints.flatMap((x) => encodeVarint(x)))), varintField(20, 7));
+    else parts.push(...v.strings.map((x) => stringField(9, x)), varintField(20, 8));
+    return bytesField(5, concat(parts));
+  });
   return concat([...n.inputs.map((s) => stringField(1, s)), ...n.outputs.map((s) => stringField(2, s)), stringField(3, `n${k}`), stringField(4, n.op), ...attrs, ...(n.domain ? [stringField(7, n.domain)] : [])]);
 }
 

@@ -95,3 +95,29 @@ describe('score files', () => {
     throwsInput(() => openScoreFile({ file: weird, nTrain: 1, nTest: 1 }), weird, undefined, /--scores-format/);
   });
 });
+
+describe('train-by-test files read a band of test columns at once', () => {
+  it('same values across band edges; the next test row of a band costs no read', () => {
+    const dir = tempDir('il-band-');
+    const f = path.join(dir, 'band.npy');
+    writeNpy(f, 5, 150, tagged(5, 150)); // 5 training rows × 150 test rows
+    const t = openScoreFile({ file: f, nTrain: 5, nTest: 150, sign: 'harmful-positive' });
+    for (let q = 0; q < 150; q++) assert.deepEqual(Array.from(t.forTest(q)), [0, 100, 200, 300, 400].map((v) => -(v + q)), `test ${q}`);
+    const raw = require('node:fs') as { readSync: typeof fs.readSync };
+    const real = raw.readSync;
+    let reads = 0;
+    raw.readSync = ((...a: Parameters<typeof fs.readSync>) => { reads++; return real(...a); }) as typeof fs.readSync;
+    try {
+      t.forTest(0);
+      const first = reads;
+      assert.ok(first > 0);
+      t.forTest(1);
+      t.forTest(63);
+      assert.equal(reads, first, 'columns 1 and 63 came with column 0');
+      t.forTest(64);
+      assert.ok(reads > first, 'column 64 starts the next band');
+    } finally {
+      raw.readSync = real;
+    }
+  });
+});
