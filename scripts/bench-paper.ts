@@ -10,7 +10,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureDigitsExample } from '../src/engine/data/digits';
+import { ensureDigitsExample } from '../src/tools/digitsExample';
 import { InfluenceSession } from '../src/engine/session';
 import { estimateGroup } from '../src/engine/influence/group';
 import { testGradient } from '../src/engine/influence/context';

@@ -7,7 +7,7 @@
  *      and on the 784-pixel digits (the dattri MNIST logistic-regression anchor is LDS ≈ 0.80).
  */
 import { join } from 'node:path';
-import { ensureDigitsExample } from '../src/engine/data/digits';
+import { ensureDigitsExample } from '../src/tools/digitsExample';
 import { loadDataset } from '../src/engine/data/load';
 import type { Dataset } from '../src/engine/data/dataset';
 import { InfluenceSession } from '../src/engine/session';

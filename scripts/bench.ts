@@ -1,7 +1,10 @@
 /**
  * npm run bench — speed, memory and fidelity of the linear engine, printed as markdown tables with
  * ratios against baselines measured in the same run:
- *  1. whole `explain` process on digits8 (1000×64, 10 classes) and digits (2000×784) vs the same job in numpy;
+ *  0. kernel rates (GFLOP/s), WebAssembly SIMD vs the JavaScript loops;
+ *  1. whole `explain` process vs the same job in numpy (runs interleaved, ratio per pair): digits8 (sparse),
+ *     digits8 standardised (dense), synthetic tabular 30 features × 5 classes at 10k / 100k / 1M rows;
+ *     2000×784 digits and the class sweep on it, WebAssembly vs JavaScript kernels;
  *  2. fit time, all-row first-order scores per solver and their agreement with the exact solver;
  *  3. first order vs second order vs Newton vs retraining for random and coherent groups at p = 0.05…0.3;
  *  4. peak memory (max RSS) of each process.
@@ -9,7 +12,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ensureDigitsExample } from '../src/engine/data/digits';
+import { ensureDigitsExample } from '../src/tools/digitsExample';
 import { InfluenceSession } from '../src/engine/session';
 import { firstOrderScores } from '../src/engine/influence/firstOrder';
 import { inverseHessian } from '../src/engine/solvers/inverse';
@@ -18,6 +21,9 @@ import { testGradient } from '../src/engine/influence/context';
 import { coherentGroups, randomGroups } from '../src/engine/groups/generators';
 import type { SolverName } from '../src/engine/solvers/types';
 import { pearson, spearman, relativeError as relErr } from '../src/engine/stats';
+import { kernelRates } from './bench-kernels';
+import { standardizedDigits, tabular } from './bench-data';
+import { loadavg } from 'node:os';
 
 const root = path.resolve(__dirname, '..');
 const quick = process.argv.includes('--quick');
@@ -25,20 +31,36 @@ const out = (s = '') => process.stdout.write(s + '\n');
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 const f3 = (x: number) => (Math.abs(x) >= 0.01 || x === 0 ? x.toFixed(3) : x.toExponential(2));
 
-/** Runs a command `reps` times; returns the median wall time and the peak RSS the process reported (BENCH_REPORT_RSS). */
-function timeProcess(cmd: string, args: string[], reps: number): { ms: number; rssMB: number; stdout: string } {
-  const times: number[] = [];
-  let rssMB = 0, stdout = '';
+interface Run { ms: number; rssMB: number; stdout: string }
+
+function runOnce(cmd: string, args: string[], env: Record<string, string> = {}): Run {
+  const t0 = performance.now();
+  const res = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, BENCH_REPORT_RSS: '1', ...env } });
+  const ms = performance.now() - t0;
+  if (res.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${res.stderr}`);
+  const m = /peak-rss-kb:(\d+)/.exec(res.stderr);
+  return { ms, rssMB: m ? Number(m[1]) / 1024 : NaN, stdout: res.stdout };
+}
+
+/**
+ * A and B run in turn (A B A B …) so a drifting machine load hits both; the ratio is the median of the
+ * per-pair ratios, times are medians, RSS the largest seen.
+ */
+function pair(a: () => Run, b: () => Run, reps: number): { a: Run; b: Run; ratio: number } {
+  const as: Run[] = [], bs: Run[] = [], ratios: number[] = [];
   for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    const res = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, BENCH_REPORT_RSS: '1' } });
-    times.push(performance.now() - t0);
-    if (res.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${res.stderr}`);
-    stdout = res.stdout;
-    const m = /peak-rss-kb:(\d+)/.exec(res.stderr);
-    if (m) rssMB = Math.max(rssMB, Number(m[1]) / 1024);
+    const x = a(), y = b();
+    as.push(x); bs.push(y); ratios.push(x.ms / y.ms);
   }
-  return { ms: median(times), rssMB, stdout };
+  const med = (runs: Run[]): Run => ({ ms: median(runs.map((r) => r.ms)), rssMB: Math.max(...runs.map((r) => r.rssMB)), stdout: runs[runs.length - 1].stdout });
+  return { a: med(as), b: med(bs), ratio: median(ratios) };
+}
+
+function scoreAgreement(a: string, b: string): string {
+  const x = JSON.parse(a).scores as number[], y = JSON.parse(b).scores as number[];
+  let num = 0, den = 0;
+  for (let i = 0; i < y.length; i++) { num = Math.max(num, Math.abs(x[i] - y[i])); den = Math.max(den, Math.abs(y[i])); }
+  return (num / den).toExponential(1);
 }
 
 async function main() {
@@ -46,25 +68,57 @@ async function main() {
   const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
   const cli = path.join(root, 'dist/cli.js');
   if (!existsSync(cli)) throw new Error('run `npm run build` first (npm run bench does)');
-  out(`# Influence Lens benchmark (${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${require('os').cpus().length} CPUs)`);
+  const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
+  out(`# Influence Lens benchmark (${new Date().toISOString().slice(0, 16)}Z, node ${process.version}, ${require('os').cpus().length} CPUs: ${require('os').cpus()[0]?.model ?? '?'})`);
+  out(`\nload average at start: ${load()} (1, 5, 15 min)`);
+
+  out('\n## 0. Kernel rates, same data, same process (GFLOP/s)\n');
+  kernelRates(out);
 
   // 1. Whole process, as a user waits for it.
-  out('\n## 1. `explain` as a process (load + fit + all-row scores), median of 3 runs\n');
-  out('| data | parameters | tool | wall ms | ratio vs numpy | peak RSS MB |');
-  out('|---|---|---|---|---|---|');
-  for (const [name, paths, params] of [['digits8 1000×64', ex.digits8, 650], ['digits 2000×784', ex.digits, 7850]] as const) {
-    const ours = timeProcess(process.execPath, [cli, 'explain', '--train', paths.train, '--test', paths.test, '--test-index', '3', '--json'], 3);
-    let base: ReturnType<typeof timeProcess> | null = null;
-    // The dense numpy baseline needs a 7850² Hessian (490 MB) and minutes per run at 784 pixels: small case only.
-    if (hasNumpy && params < 2000) base = timeProcess('python3', [path.join(root, 'scripts/baselines/explain_numpy.py'), paths.train, paths.test, '3'], 3);
-    if (base) {
-      const a = JSON.parse(ours.stdout).scores as number[], b = JSON.parse(base.stdout).scores as number[];
-      const agree = Math.max(...a.map((x, i) => Math.abs(x - b[i]))) / Math.max(...b.map(Math.abs));
-      out(`| ${name} | ${params} | numpy (dense Newton + Cholesky) | ${base.ms.toFixed(0)} | 1.00 | ${base.rssMB.toFixed(0)} |`);
-      out(`| ${name} | ${params} | influence-lens (auto solver) | ${ours.ms.toFixed(0)} | ${(ours.ms / base.ms).toFixed(2)} | ${ours.rssMB.toFixed(0)} |`);
-      out(`|  |  | max score difference / max score | ${agree.toExponential(1)} |  |  |`);
-    } else out(`| ${name} | ${params} | influence-lens (auto solver) | ${ours.ms.toFixed(0)} | ${hasNumpy ? '(dense numpy not run: 490 MB Hessian)' : '(numpy absent)'} | ${ours.rssMB.toFixed(0)} |`);
+  const reps = quick ? 1 : 3;
+  const std = standardizedDigits(ex.digits8, path.join(root, 'examples/digits8/generated/standardized'));
+  const tabDir = path.join(root, 'examples/tabular/generated');
+  const explain = (p: { train: string; test: string }, env: Record<string, string> = {}) => () =>
+    runOnce(process.execPath, [cli, 'explain', '--train', p.train, '--test', p.test, '--test-index', '3', '--json'], env);
+  const numpy = (p: { train: string; test: string }) => () =>
+    runOnce('python3', [path.join(root, 'scripts/baselines/explain_numpy.py'), p.train, p.test, '3'], { NUMPY_READER: 'loadtxt', OPENBLAS_NUM_THREADS: process.env.OPENBLAS_NUM_THREADS ?? '1' });
+  out(`\n## 1. \`explain\` as a process (load + fit + all-row scores), A/B interleaved, median of ${reps} pairs\n`);
+  out('numpy: dense Newton + Cholesky with OpenBLAS on one thread like ours (OPENBLAS_NUM_THREADS=1 unless set; on a loaded 2-core box two spinning BLAS threads were 20× slower), CSV read by numpy 2\'s C `np.loadtxt` (faster here than pandas.read_csv).\n');
+  out('| data | parameters | numpy ms | influence-lens ms | ratio (ours / numpy) | numpy peak RSS MB | ours peak RSS MB | max score diff / max score |');
+  out('|---|---|---|---|---|---|---|---|');
+  const jobs: [string, { train: string; test: string }, number, number][] = [
+    ['digits8 1000×64 (sparse)', ex.digits8, 650, reps],
+    ['digits8 standardised 1000×64 (dense)', std, 650, reps],
+    ['tabular 10k×30, 5 classes', tabular(10_000, tabDir), 155, reps],
+    ['tabular 100k×30, 5 classes', tabular(100_000, tabDir), 155, reps],
+  ];
+  if (!quick) jobs.push(['tabular 1M×30, 5 classes', tabular(1_000_000, tabDir), 155, 1]);
+  for (const [name, p, params, r] of jobs) {
+    if (!hasNumpy) { const o = explain(p)(); out(`| ${name} | ${params} | (numpy absent) | ${o.ms.toFixed(0)} | | | ${o.rssMB.toFixed(0)} | |`); continue; }
+    const res = pair(explain(p), numpy(p), r);
+    out(`| ${name} | ${params} | ${res.b.ms.toFixed(0)} | ${res.a.ms.toFixed(0)} | ${res.ratio.toFixed(2)} | ${res.b.rssMB.toFixed(0)} | ${res.a.rssMB.toFixed(0)} | ${scoreAgreement(res.a.stdout, res.b.stdout)} |`);
   }
+
+  out(`\n## 1b. 2000×784 digits: WebAssembly SIMD vs JavaScript kernels (INFLUENCE_LENS_KERNELS=js), A/B interleaved\n`);
+  out('The dense numpy route is not run at this size (a 7850² Hessian per Newton step).\n');
+  out('| job | JS kernels ms | WASM kernels ms | ratio (WASM / JS) | WASM peak RSS MB | max score diff / max score |');
+  out('|---|---|---|---|---|---|');
+  {
+    const res = pair(explain(ex.digits), explain(ex.digits, { INFLUENCE_LENS_KERNELS: 'js' }), quick ? 1 : 2);
+    const t = JSON.parse(res.a.stdout).timings as Record<string, number>;
+    out(`| explain (fit ${t.fit.toFixed(0)} ms, solve ${t.solve.toFixed(0)} ms) | ${res.b.ms.toFixed(0)} | ${res.a.ms.toFixed(0)} | ${res.ratio.toFixed(2)} | ${res.a.rssMB.toFixed(0)} | ${scoreAgreement(res.a.stdout, res.b.stdout)} |`);
+    const sweep = (env: Record<string, string> = {}) => () =>
+      runOnce(process.execPath, [cli, 'sweep', '--train', ex.digits.train, '--test', ex.digits.test, '--json'], env);
+    if (!process.argv.includes('--js-sweep')) {
+      const o = sweep()();
+      out(`| class sweep (10 classes, sampled-Hessian step + retraining) | (JS not run; --js-sweep runs it, minutes) | ${o.ms.toFixed(0)} | | ${o.rssMB.toFixed(0)} | |`);
+    } else {
+      const s2 = pair(sweep(), sweep({ INFLUENCE_LENS_KERNELS: 'js' }), 1);
+      out(`| class sweep (10 classes, sampled-Hessian step + retraining) | ${s2.b.ms.toFixed(0)} | ${s2.a.ms.toFixed(0)} | ${s2.ratio.toFixed(2)} | ${s2.a.rssMB.toFixed(0)} | |`);
+    }
+  }
+  out(`\nload average after section 1: ${load()}`);
 
   // 2. In-process phases and solver agreement.
   out('\n## 2. Fit and all-row first-order scores per solver (in process)\n');

@@ -3,7 +3,7 @@
  * Usage: npx tsx scripts/make-example.ts [dir] [--force]   (default dir: examples)
  */
 import * as path from 'node:path';
-import { ensureDigitsExample } from '../src/engine/data/digits';
+import { ensureDigitsExample } from '../src/tools/digitsExample';
 
 const args = process.argv.slice(2);
 const force = args.includes('--force');

@@ -3,9 +3,10 @@ import { Flags } from './args';
 import { InfluenceSession, type SessionOptions } from '../engine/session';
 import { DEFAULT_SETTINGS, SETTING_CHOICES } from '../engine/analyzer/settings';
 import type { Work } from '../engine/types';
+import { BYO_FLAGS, byoOptions } from './byo';
 
-export const SESSION_FLAGS = ['train', 'test', 'label', 'l2', 'standardize', 'no-bias-reg', 'solver', 'model', 'tfjs-model', 'backend', 'curvature', 'edits', 'json'] as const;
-export const BOOLEAN_FLAGS = new Set(['standardize', 'no-bias-reg', 'json', 'retrain', 'help']);
+export const SESSION_FLAGS = ['train', 'test', 'label', 'l2', 'standardize', 'no-bias-reg', 'solver', 'model', 'tfjs-model', 'backend', 'curvature', 'edits', 'json', ...BYO_FLAGS] as const;
+export const BOOLEAN_FLAGS = new Set(['standardize', 'no-bias-reg', 'json', 'retrain', 'help', 'keep-head']);
 
 export function sessionOptions(f: Flags): SessionOptions {
   return {
@@ -21,6 +22,7 @@ export function sessionOptions(f: Flags): SessionOptions {
     tfjsModel: f.str('tfjs-model'),
     backend: f.oneOf('backend', SETTING_CHOICES.backend, DEFAULT_SETTINGS.backend),
     curvature: f.oneOf('curvature', SETTING_CHOICES.curvature, DEFAULT_SETTINGS.curvature),
+    ...byoOptions(f),
   };
 }
 

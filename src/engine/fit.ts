@@ -38,8 +38,7 @@ export function fitNewton(obj: Objective, opts: FitOptions = {}): FitResult {
   const gradTol = opts.gradTol ?? 1e-10;
   const maxNewton = opts.maxNewton ?? 100;
   let theta = opts.theta0 ? new Float64Array(opts.theta0) : new Float64Array(p);
-  let f = obj.value(theta);
-  let g = obj.gradient(theta);
+  let { value: f, gradient: g } = obj.valueAndGradient(theta);
   let gn = norm(g);
   let it = 0;
   let cgTotal = 0;
@@ -63,24 +62,25 @@ export function fitNewton(obj: Objective, opts: FitOptions = {}): FitResult {
     let t = 1;
     let accepted = false;
     const trial = new Float64Array(p);
+    // Value and gradient come from one pass: most steps are accepted at t = 1, so the gradient is rarely wasted.
+    let gTrial = g;
     for (let ls = 0; ls < 40; ls++) {
       for (let i = 0; i < p; i++) trial[i] = theta[i] + t * d[i];
-      const fNew = obj.value(trial);
-      if (fNew <= f + 1e-4 * t * slope) { accepted = true; f = fNew; break; }
+      const ev = obj.valueAndGradient(trial);
+      gTrial = ev.gradient;
+      if (ev.value <= f + 1e-4 * t * slope) { accepted = true; f = ev.value; break; }
       // Near the optimum f is flat to machine precision: judge by the gradient instead.
-      if (gn < 1e-5) {
-        const gTrial = obj.gradient(trial);
-        if (norm(gTrial) < gn) { accepted = true; f = fNew; break; }
-      }
+      if (gn < 1e-5 && norm(gTrial) < gn) { accepted = true; f = ev.value; break; }
       t *= 0.5;
     }
     if (!accepted) break;
     theta = trial;
-    g = obj.gradient(theta);
+    g = gTrial;
     gn = norm(g);
     it++;
     opts.progress?.(Math.min(1, Math.max(0, Math.log10(1 / Math.max(gn, 1e-300)) / Math.log10(1 / gradTol))), `Newton step ${it}: ‖∇L‖ = ${gn.toExponential(2)}`);
   }
+  if (M && !opts.preconditioner) obj.rememberPreconditioner(theta, M);
   return {
     theta,
     report: {

@@ -59,6 +59,21 @@ export class Objective {
     return out;
   }
 
+  /**
+   * value() and gradient() together: one fused pass over the rows for linear models (which also keeps the
+   * probabilities for the next HVP operator or preconditioner at this θ).
+   */
+  valueAndGradient(theta: Float64Array): { value: number; gradient: Float64Array } {
+    if (!(this.model instanceof LinearClassifier)) return { value: this.value(theta), gradient: this.gradient(theta) };
+    const out = new Float64Array(theta.length);
+    const s = this.model.lossAndGradSum(theta, this.data, this.rows, out);
+    let r = 0;
+    for (let j = 0; j < theta.length; j++) r += this.mask[j] * theta[j] * theta[j];
+    const inv = 1 / this.n, l2 = this.l2, m = this.mask;
+    for (let j = 0; j < out.length; j++) out[j] = out[j] * inv + l2 * m[j] * theta[j];
+    return { value: s / this.n + 0.5 * this.l2 * r, gradient: out };
+  }
+
   /** The λ share of each row's gradient, λ m⊙θ (pitfall 1: removal changes the effective regulariser). */
   regShare(theta: Float64Array): Float64Array {
     const out = new Float64Array(theta.length);
@@ -124,13 +139,41 @@ export class Objective {
     for (let k = 0; k < G.length; k++) G[k] *= inv;
     // A small floor keeps the factorisation defined when λ = 0 or a feature never varies.
     const floor = Math.max(this.l2 * meanMask, 1e-10 * (G[s * s - 1] + 1));
-    for (let j = 0; j < s; j++) G[j * s + j] += floor;
-    const chol = Cholesky.factor(G, s);
+    // All-zero feature columns have zero Gram rows: their block is floor·I, so factor only the rest
+    // (the same operator, a smaller factorisation and smaller solves: 641 instead of 785 on MNIST pixels).
+    const keep: number[] = [];
+    for (let j = 0; j < s; j++) if (G[j * s + j] !== 0) keep.push(j);
+    const r = keep.length, K = model.nOut;
+    const Gr = new Float64Array(r * r);
+    for (let a = 0; a < r; a++) for (let b = 0; b < r; b++) Gr[a * r + b] = G[keep[a] * s + keep[b]];
+    for (let a = 0; a < r; a++) Gr[a * r + a] += floor;
+    const chol = Cholesky.factor(Gr, r);
+    const sub = new Float64Array(r * K);
     // Feature-major parameters form a (d+1)×nOut matrix: one solve with nOut interleaved right-hand sides.
     return (v, out) => {
-      out.set(v);
-      chol.solveInterleavedInPlace(out, model.nOut);
+      for (let j = 0; j < out.length; j++) out[j] = v[j] / floor;
+      for (let a = 0; a < r; a++) for (let o = 0; o < K; o++) sub[a * K + o] = v[keep[a] * K + o];
+      chol.solveInterleavedInPlace(sub, K);
+      for (let a = 0; a < r; a++) for (let o = 0; o < K; o++) out[keep[a] * K + o] = sub[a * K + o];
     };
+  }
+
+  /** The preconditioner the last fit of this objective used, and the θ that fit ended at. */
+  private fitPreconditioner: { theta: Float64Array; M: LinearOperator } | null = null;
+
+  /** Called by fitNewton: the influence solve at the fitted θ can reuse the fit's preconditioner. */
+  rememberPreconditioner(theta: Float64Array, M: LinearOperator): void {
+    this.fitPreconditioner = { theta: new Float64Array(theta), M };
+  }
+
+  /**
+   * A preconditioner for solves at θ: the fit's own when θ is where that fit ended (its curvature weights
+   * were taken a few Newton steps before, in the converged region), else a fresh one.
+   */
+  preconditionerAt(theta: Float64Array): LinearOperator | null {
+    const f = this.fitPreconditioner;
+    if (f && f.theta.length === theta.length && f.theta.every((x, k) => x === theta[k])) return f.M;
+    return this.preconditioner(theta);
   }
 
   /** ‖∇L(θ)‖₂ */

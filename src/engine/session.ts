@@ -16,6 +16,7 @@ import { openSource } from './analyzer/index';
 import { fitLinear } from './analyzer/sources/linear';
 import { openTfjs } from './analyzer/sources/tfjs';
 import type { BackendPreference } from './neural/backends';
+import type { Orientation, ScoreFormat, ScoreSign } from './scores/index';
 
 export type { ExplainOptions, GroupOptions } from './analyzer/analyzer';
 
@@ -40,6 +41,12 @@ export interface SessionOptions {
   backend?: BackendPreference;
   /** Curvature for tfjs models: the PSD Gauss-Newton matrix (default) or the exact Hessian (may be indefinite). */
   curvature?: Curvature;
+  /** An ONNX classifier (.onnx) explained by its last layer (exactly, when it is a linear model). */
+  onnxModel?: string;
+  /** ONNX: keep the model's own head weights instead of verifying/refitting them. */
+  keepHead?: boolean;
+  /** A score matrix computed elsewhere (Kronfluence, TRAK, dattri, Captum) instead of a model. */
+  scores?: { path: string; format?: ScoreFormat; orientation?: Orientation; sign?: ScoreSign; tensor?: string };
 }
 
 export interface InfluenceSessionApi {
@@ -56,7 +63,10 @@ export function splitOptions(opts: Partial<SessionOptions>): { spec: SourceSpec;
   return {
     spec: {
       trainFile: opts.trainFile ?? '', testFile: opts.testFile ?? '', labelColumn: opts.labelColumn,
-      model: opts.tfjsModel ? { type: 'tfjs', path: opts.tfjsModel } : { type: 'linear' },
+      model: opts.tfjsModel ? { type: 'tfjs', path: opts.tfjsModel }
+        : opts.onnxModel ? { type: 'onnx', path: opts.onnxModel, keepHead: opts.keepHead }
+        : opts.scores ? { type: 'scores', ...opts.scores }
+        : { type: 'linear' },
     },
     settings: {
       l2: opts.l2, regularizeBias: opts.regularizeBias, standardize: opts.standardize, solver: opts.solver,

@@ -6,8 +6,8 @@
 import type { GroupResult } from '../protocol';
 import type { RequestOptions, WorkerClient } from './workerClient';
 
-/** The ranking rule: second-order estimate where it exists, else first order; most harmful (most negative) first. */
-export const groupEffect = (g: GroupResult): number => g.secondOrder ?? g.firstOrder;
+/** The worker ranks by the engine's one rule (engine/influence/ranking.ts) and sends it as `effect`. */
+export const groupEffect = (g: GroupResult): number => g.effect;
 
 export function rankGroups(groups: readonly GroupResult[], limit: number): GroupResult[] {
   return [...groups].sort((a, b) => groupEffect(a) - groupEffect(b)).slice(0, limit);

@@ -62,7 +62,7 @@ export class HarmfulGroupsProvider implements vscode.TreeDataProvider<GroupNode>
       case 'group': {
         const g = node.group;
         const item = new vscode.TreeItem(g.name, vscode.TreeItemCollapsibleState.Collapsed);
-        const eff = g.secondOrder ?? g.firstOrder;
+        const eff = g.effect;
         item.description = `ΔL ${fmt(eff)} · ${g.size} rows · ${g.kind}`;
         item.tooltip = new vscode.MarkdownString(
           `**${g.name}** (${g.kind}, ${g.size} rows)\n\n` +

@@ -15,7 +15,7 @@ import {
   BACKEND_FLAG, CANCEL_DIR_FLAG, REQUEST_CANCELLED, type OpenParams, type OpenResult, type ParamsOf, type ResultOf,
   type WorkerMethod, type WorkerNotification, type WorkerNotifications,
 } from '../protocol';
-import { fileCancellationSender } from '../worker/cancellation';
+import { fileCancellationSender } from '../transport/cancellation';
 
 export type WorkerState = 'stopped' | 'starting' | 'ready' | 'busy' | 'restarting' | 'failed';
 

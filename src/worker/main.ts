@@ -1,14 +1,15 @@
 /**
  * Entry of dist/worker.js: the engine in its own Node process, forked by the extension
- * (child_process.fork, IPC channel) and spoken to with JSON-RPC (vscode-jsonrpc). See src/protocol.ts.
+ * (child_process.fork, IPC channel) and spoken to with JSON-RPC (vscode-jsonrpc). See src/protocol/.
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError, CancellationSenderStrategy } from 'vscode-jsonrpc/node';
 import { InputError } from '../engine/data/dataset';
 import { CancelledError } from '../engine/types';
-import { BACKEND_FLAG, CANCEL_DIR_FLAG, INPUT_ERROR, NO_SESSION, REQUEST_CANCELLED, type WorkerMethod, type WorkerRequests } from '../protocol';
-import { fileCancellationReceiver } from './cancellation';
+import { BACKEND_FLAG, CANCEL_DIR_FLAG, INPUT_ERROR, NO_SESSION, REQUESTS, REQUEST_CANCELLED, type ParamsOf, type WorkerMethod } from '../protocol';
+import { fileCancellationReceiver } from '../transport/cancellation';
+import { BACKEND_PREFERENCES } from '../engine/neural/backends';
 import { NoSessionError, WorkerService } from './service';
 
 if (typeof process.send !== 'function') {
@@ -38,22 +39,20 @@ function toResponseError(e: unknown): ResponseError<void> {
   return new ResponseError(-32603, err.message, undefined);
 }
 
-const methods: WorkerMethod[] = [
-  'influence/status', 'influence/open', 'influence/explain', 'influence/groups', 'influence/retrainGroups',
-  'influence/select', 'influence/sweep', 'influence/selfInfluence', 'influence/features', 'influence/spin',
-];
-for (const m of methods) {
-  connection.onRequest(m, async (params: WorkerRequests[typeof m][0], token) => {
+/** Serves one request of the protocol's list: errors become JSON-RPC errors, and are logged unless cancelled. */
+function serve<M extends WorkerMethod>(method: M): void {
+  connection.onRequest(method, async (params: ParamsOf<M>, token) => {
     try {
-      return await service.handle(m, params, token);
+      return await service.handle(method, params, token);
     } catch (e) {
       if (!(e instanceof CancelledError)) {
-        void connection.sendNotification('influence/log', { level: 'error', message: `${m}: ${e instanceof Error ? e.stack ?? e.message : String(e)}` });
+        void connection.sendNotification('influence/log', { level: 'error', message: `${method}: ${e instanceof Error ? e.stack ?? e.message : String(e)}` });
       }
       throw toResponseError(e);
     }
   });
 }
+for (const type of Object.values(REQUESTS)) serve(type.method);
 
 // The extension host went away: nothing left to serve.
 process.on('disconnect', () => process.exit(0));
@@ -63,7 +62,8 @@ connection.listen();
 // Compute backend for neural models (tfjs-node-gpu → tfjs-node → wasm → cpu). Linear models run in
 // plain JS; the backend only matters for `model.type: "tfjs"`.
 void (async () => {
-  const pref = (arg(BACKEND_FLAG) ?? 'auto') as 'auto';
+  const asked = arg(BACKEND_FLAG) ?? 'auto';
+  const pref = BACKEND_PREFERENCES.find((b) => b === asked) ?? 'auto';
   try {
     const { selectBackend } = await import('../engine/neural/backend');
     const wasmDir = existsSync(path.join(__dirname, 'tfjs-backend-wasm-simd.wasm')) ? __dirname : undefined;

@@ -1,18 +1,23 @@
 /**
  * Request handlers of the worker, independent of the transport (main.ts wires them to JSON-RPC).
- * Holds the one warm Analyzer: the fitted model and factorised Hessian stay in memory
- * between requests and are rebuilt only when `open` names other files or settings.
+ * Holds the one warm Analyzer: the fitted model and factorised Hessian stay in memory between
+ * requests and are rebuilt only when `open` names other files or settings. Engine results leave
+ * through src/worker/views.ts as the protocol's view models.
  */
-import { rowOf } from '../engine/data/dataset';
+import { InputError, rowOf } from '../engine/data/dataset';
 import { CancelledError, type Work } from '../engine/types';
-import type { GroupResult, GroupSpec, SelfInfluenceResult } from '../engine/results';
-import type {
-  ExplainParams, ExplainResponse, FeaturesParams, GroupsParams, GroupsResponse, OpenParams, OpenResult, ParamsOf,
-  ResultOf, RetrainGroupsParams, RetrainGroupsResponse, SelectParams, SelfInfluenceParams, SweepParams,
-  WorkerMethod, WorkerNotifications, WorkerStatus,
+import type { GroupSpec } from '../engine/results';
+import { SAMPLER_NAMES, type SamplerName } from '../engine/samplers/index';
+import { mostHarmfulFirst } from '../engine/influence/ranking';
+import {
+  Explain, Features, Groups, Open, RetrainGroups, Select, SelfInfluence, Spin, Status, Sweep,
+  type ExplainParams, type ExplainResponse, type FeaturesParams, type GroupResult, type GroupsParams, type GroupsResponse,
+  type OpenParams, type OpenResult, type ParamsOf, type RequestHandlers, type ResultOf, type RetrainGroupsParams,
+  type RetrainGroupsResponse, type SelectParams, type SelectResult, type SelfInfluenceParams, type SelfInfluenceResult,
+  type SweepParams, type SweepResult, type WorkerMethod, type WorkerNotifications, type WorkerStatus,
 } from '../protocol';
 import { engineOpen, type EngineSession, type OpenSession } from './engine';
-import { mostHarmfulFirst } from '../engine/influence/ranking';
+import { capabilitiesView, explainView, fitView, groupView, selectView, selfInfluenceView, settingsView, sweepView } from './views';
 
 /** What a handler can ask about its request: cancellation (polled by the engine). */
 export interface RequestToken { readonly isCancellationRequested: boolean }
@@ -26,6 +31,10 @@ export class NoSessionError extends Error {
 
 const PROGRESS_EVERY_MS = 100;
 
+function progressTokenOf(params: unknown): string | undefined {
+  return typeof params === 'object' && params !== null && 'progressToken' in params && typeof params.progressToken === 'string' ? params.progressToken : undefined;
+}
+
 export class WorkerService {
   private session: EngineSession | null = null;
   private openKey = '';
@@ -33,6 +42,20 @@ export class WorkerService {
   private selfCache: SelfInfluenceResult | null = null;
   private candidateCache = new Map<string, GroupSpec[]>();
   backend = 'unknown';
+
+  /** Every request's handler, keyed by its protocol constant (the compiler checks none is missing). */
+  readonly handlers: RequestHandlers<Work> = {
+    [Status.method]: () => this.status(),
+    [Open.method]: (p, work) => this.openSession(p, work),
+    [Explain.method]: (p, work) => this.explain(p, work),
+    [Groups.method]: (p, work) => this.groups(p, work),
+    [RetrainGroups.method]: (p, work) => this.retrainGroups(p, work),
+    [Select.method]: (p, work) => this.select(p, work),
+    [Sweep.method]: (p, work) => this.sweep(p, work),
+    [SelfInfluence.method]: (p, work) => this.selfInfluence(p, work),
+    [Features.method]: (p) => this.features(p),
+    [Spin.method]: (p, work) => this.spin(p.ms, work),
+  };
 
   constructor(private readonly notify: Notify, private readonly open: () => OpenSession = engineOpen) {}
 
@@ -50,23 +73,11 @@ export class WorkerService {
     };
   }
 
+  /** Runs the handler of `method` with progress and cancellation for this request. */
   async handle<M extends WorkerMethod>(method: M, params: ParamsOf<M>, token?: RequestToken): Promise<ResultOf<M>> {
-    const p = (params ?? {}) as ParamsOf<M> & { progressToken?: string };
-    const work = this.work(token, p.progressToken);
-    type R = ResultOf<M>;
-    switch (method) {
-      case 'influence/status': return this.status() as R;
-      case 'influence/open': return (await this.openSession(p as OpenParams, work)) as R;
-      case 'influence/explain': return this.explain(p as ExplainParams, work) as R;
-      case 'influence/groups': return this.groups(p as GroupsParams, work) as R;
-      case 'influence/retrainGroups': return this.retrainGroups(p as RetrainGroupsParams, work) as R;
-      case 'influence/select': return (await this.select(p as SelectParams, work)) as R;
-      case 'influence/sweep': return (await this.sweep(p as SweepParams, work)) as R;
-      case 'influence/selfInfluence': return this.selfInfluence(p as SelfInfluenceParams, work) as R;
-      case 'influence/features': return this.features(p as FeaturesParams) as R;
-      case 'influence/spin': return this.spin((p as { ms: number }).ms, work) as R;
-      default: throw new Error(`unknown method ${String(method)}`);
-    }
+    const handler: RequestHandlers<Work>[M] | undefined = this.handlers[method];
+    if (!handler) throw new Error(`unknown method ${String(method)}`);
+    return handler(params, this.work(token, progressTokenOf(params)));
   }
 
   status(): WorkerStatus {
@@ -79,7 +90,7 @@ export class WorkerService {
   }
 
   async openSession(p: OpenParams, work: Work): Promise<OpenResult> {
-    const key = JSON.stringify([p.trainFile, p.testFile, p.labelColumn, p.l2, p.modelType, p.modelPath]);
+    const key = JSON.stringify([p.trainFile, p.testFile, p.labelColumn, p.l2, p.modelType, p.modelPath, p.keepHead, p.scores, p.images, p.featureColumns, p.ignoreColumns]);
     if (this.opening && key === this.openKey) return this.opening;
     if (!(this.session && key === this.openKey)) {
       const open = this.open();
@@ -91,7 +102,8 @@ export class WorkerService {
       this.candidateCache.clear();
       const spec = {
         trainFile: p.trainFile, testFile: p.testFile, labelColumn: p.labelColumn,
-        model: { type: p.modelType ?? 'linear', path: p.modelPath },
+        model: { type: p.modelType ?? 'linear', path: p.modelPath, keepHead: p.keepHead, ...p.scores },
+        images: p.images, featureColumns: p.featureColumns, ignoreColumns: p.ignoreColumns,
       };
       this.opening = open(spec, { l2: p.l2 }, work).then((s) => {
         this.session = s;
@@ -111,15 +123,15 @@ export class WorkerService {
 
   private describe(s: EngineSession, timings: Record<string, number>): OpenResult {
     return {
-      backend: this.backend, fit: s.fit, classes: [...s.train.classes], nTrain: s.train.n, nTest: s.test.n, d: s.train.d,
+      backend: this.backend, fit: fitView(s.fit), classes: [...s.train.classes], nTrain: s.train.n, nTest: s.test.n, d: s.train.d,
       trainFile: s.train.file, testFile: s.test.file, trainLines: Array.from(s.train.lines), testLines: Array.from(s.test.lines),
-      trainY: Array.from(s.train.y), timings,
+      trainY: Array.from(s.train.y), timings, source: s.source.kind, capabilities: capabilitiesView(s), settings: settingsView(s.settings),
     };
   }
 
   explain(p: ExplainParams, work: Work): ExplainResponse {
     const s = this.need();
-    const result = s.explain(p.testIndex, { top: p.top }, work);
+    const result = explainView(s.explain(p.testIndex, { top: p.top }, work));
     if (!p.withFeatures) return { result };
     const rowFeatures: Record<number, number[]> = {};
     for (const r of [...result.harmful, ...result.helpful]) rowFeatures[r.index] = Array.from(rowOf(s.train, r.index));
@@ -153,13 +165,13 @@ export class WorkerService {
         work.checkCancelled?.();
         work.progress?.(i / specs.length, `group ${i + 1}/${specs.length}: ${spec.name}`);
         // The panel shows first order, second order and retraining: skip the Newton step's extra solve.
-        const [r] = s.groups(p.testIndex, [spec], { retrain: !!p.retrain, newton: false }, { checkCancelled: work.checkCancelled });
+        const [r] = s.groups(p.testIndex, [spec], { retrain: !!p.retrain, newton: false }, { checkCancelled: work.checkCancelled }).map(groupView);
         results.push(r);
         this.notify('influence/groupEstimated', { streamId: p.streamId!, index: i, total: specs.length, group: r });
       });
       work.progress?.(1, 'groups done');
     } else {
-      results = s.groups(p.testIndex, specs, { retrain: !!p.retrain }, work);
+      results = s.groups(p.testIndex, specs, { retrain: !!p.retrain }, work).map(groupView);
     }
     // Most harmful first: removal lowers the test loss most (most negative removal effect).
     results.sort(mostHarmfulFirst);
@@ -181,20 +193,19 @@ export class WorkerService {
     return { groups: out };
   }
 
-  async select(p: SelectParams, work: Work) {
+  select(p: SelectParams, work: Work): SelectResult {
     const s = this.need();
-    return s.select(p.testIndex, p.k, p.direction, p.method ?? 'greedy', { retrain: !!p.retrain }, work);
+    return selectView(s.select(p.testIndex, p.k, p.direction, p.method ?? 'greedy', { retrain: !!p.retrain }, work));
   }
 
-  async sweep(p: SweepParams, work: Work) {
+  sweep(p: SweepParams, work: Work): SweepResult {
     const s = this.need();
-    const { progressToken: _ignored, ...opts } = p;
-    return s.sweep(opts, work);
+    return sweepView(s.sweep({ sampler: samplerName(p.sampler), m: p.m, seeds: p.seeds, retrain: p.retrain }, work));
   }
 
   selfInfluence(p: SelfInfluenceParams, work: Work): SelfInfluenceResult {
     const s = this.need();
-    if (!this.selfCache || (p.top !== undefined && this.selfCache.top.length < p.top)) this.selfCache = s.selfInfluence(p.top ?? 20, work);
+    if (!this.selfCache || (p.top !== undefined && this.selfCache.top.length < p.top)) this.selfCache = selfInfluenceView(s.selfInfluence(p.top, work));
     return this.selfCache;
   }
 
@@ -219,4 +230,12 @@ export class WorkerService {
     }
     return { iterations: iterations + (x < 0 ? 1 : 0) };
   }
+}
+
+/** A sampler name from the wire, checked against the registry. */
+function samplerName(name: string | undefined): SamplerName | undefined {
+  if (name === undefined) return undefined;
+  const known = SAMPLER_NAMES.find((s) => s === name);
+  if (!known) throw new InputError(`unknown sampler '${name}' (expected one of ${SAMPLER_NAMES.join(', ')})`);
+  return known;
 }

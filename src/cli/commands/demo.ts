@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { Flags, type ParsedArgs } from '../args';
 import { fmt, table } from '../format';
-import { ensureDigitsExample } from '../../engine/data/digits';
+import { ensureDigitsExample } from '../../tools/digitsExample';
 import { InfluenceSession } from '../../engine/session';
 import { stderrWork } from '../common';
 import { InputError } from '../../engine/data/dataset';

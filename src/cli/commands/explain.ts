@@ -4,8 +4,9 @@ import { fmt, table } from '../format';
 import type { RowRef } from '../../engine/results';
 import { SETTING_CHOICES } from '../../engine/analyzer/settings';
 import { SIGN_CONVENTION, describeRowEffect } from '../../engine/readable';
+import { BYO_USAGE } from '../byo';
 
-export const usage = `explain --train F --test F (--test-index I | --test-set all|misclassified|class:C|rows:1,5,9) [--label COL] [--l2 λ] [--standardize] [--no-bias-reg] [--solver ${SETTING_CHOICES.solver.join('|')}] [--top K] [--tfjs-model model.json [--backend ${SETTING_CHOICES.backend.join('|')}] [--curvature ${SETTING_CHOICES.curvature.join('|')}]] [--json]`;
+export const usage = `explain --train F --test F (--test-index I | --test-set all|misclassified|class:C|rows:1,5,9) [--label COL] [--l2 λ] [--standardize] [--no-bias-reg] [--solver ${SETTING_CHOICES.solver.join('|')}] [--top K] [--tfjs-model model.json [--backend ${SETTING_CHOICES.backend.join('|')}] [--curvature ${SETTING_CHOICES.curvature.join('|')}]] ${BYO_USAGE} [--json]`;
 
 export async function run(args: ParsedArgs): Promise<void> {
   const f = new Flags(args, [...SESSION_FLAGS, 'test-index', 'top', 'test-set', 'check-groups']);
@@ -22,7 +23,9 @@ export async function run(args: ParsedArgs): Promise<void> {
     return [
       `test row ${res.testIndex} (${res.testFile}:${res.testLine}): label ${res.label}, predicted ${res.predicted}, test loss ${fmt(res.testLoss)}`,
       `model: ${res.model?.kind} (${res.model?.nParams} parameters${res.model?.backend ? `, backend ${res.model.backend}` : ''})${res.fit.notes?.length ? '\n  ' + res.fit.notes.join('\n  ') : ''}`,
-      `fit: ‖∇L‖ = ${res.fit.gradNorm.toExponential(2)} after ${res.fit.iterations} Newton steps; ${res.solve ? `solver ${res.solve.solver} (${res.solve.iterations} it, residual ${res.solve.relResidual.toExponential(1)})` : 'scores imported (no solve)'}`,
+      res.solve
+        ? `fit: ‖∇L‖ = ${res.fit.gradNorm.toExponential(2)} after ${res.fit.iterations} Newton steps; solver ${res.solve.solver} (${res.solve.iterations} it, residual ${res.solve.relResidual.toExponential(1)})`
+        : 'scores imported (no model, no solve): first-order rows and group sums only',
       '',
       rows('Most harmful rows (removing them lowers the test loss):', res.harmful),
       '',

@@ -78,7 +78,8 @@ export class Analyzer {
   }
 
   rowRef(i: number, score: number): RowRef {
-    return { index: i, score, file: this.train.file, line: this.train.lines[i], label: this.train.classes[this.train.y[i]] };
+    // Image folders: the row's own image is the jump target.
+    return { index: i, score, file: this.train.rowFiles?.[i] ?? this.train.file, line: this.train.lines[i], label: this.train.classes[this.train.y[i]] };
   }
 
   /** First-order scores of every training row on test row t (null = the mean test loss). */

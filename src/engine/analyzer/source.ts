@@ -13,6 +13,8 @@ import type { FitReport, ModelInfo } from '../results';
 import type { Capabilities } from './capabilities';
 import type { AnalyzerSettings } from './settings';
 import type { EditsDocument } from '../edits';
+import type { ImageConfig } from '../data/images';
+import type { Orientation, ScoreFormat, ScoreSign } from '../scores/index';
 
 /** Where the data is and what model to explain; `model.type` is a source registry key. */
 export interface SourceSpec {
@@ -22,6 +24,11 @@ export interface SourceSpec {
   labelColumn?: string;
   /** Absent: the linear model fitted by the engine. */
   model?: ModelSpec;
+  /** Parquet: the feature columns exactly / columns that are not features (ids, text). */
+  featureColumns?: readonly string[];
+  ignoreColumns?: readonly string[];
+  /** Image folders (train/<class>/*.png): size, normalisation, channel order (src/engine/data/images.ts). */
+  images?: ImageConfig;
   /** The user's relabel/exclude edits (influence.edits.json), applied to the training set before any fit. */
   edits?: EditsDocument;
 }
@@ -30,6 +37,14 @@ export interface SourceSpec {
 export interface ModelSpec {
   type: string;
   path?: string;
+  /** onnx: explain the model's own head weights even when they are not at the optimum (default: verify or refit). */
+  keepHead?: boolean;
+  /** scores: layout of the score file (src/engine/scores); detected when absent. */
+  format?: ScoreFormat;
+  orientation?: Orientation;
+  sign?: ScoreSign;
+  /** scores: the safetensors tensor to use. */
+  tensor?: string;
 }
 
 /** First-order removal effect of every training row on one test row (or the mean test loss). */

@@ -107,8 +107,9 @@ export class CsvScanner {
     const t = this.buf;
     let p = this.pos;
     // Leading spaces before an opening quote are tolerated (`1, "a"`).
+    const len = this.len;
     let q = p;
-    while (!this.atEnd(q) && t[q] === SPACE) q++;
+    while (q < len && t[q] === SPACE) q++;
     if (!this.atEnd(q) && t[q] === QUOTE) {
       const openLine = this.line;
       p = q + 1;
@@ -152,7 +153,8 @@ export class CsvScanner {
     } else {
       this.quoted = null;
       const s = p;
-      while (!this.atEnd(p)) {
+      // Hot loop: plain bounds check, NEED_MORE decided once at the window's end.
+      while (p < len) {
         const c = t[p];
         if (c === COMMA || c === LF || c === CR) break;
         p++;
@@ -175,6 +177,50 @@ export class CsvScanner {
     }
     this.pos = p;
     return this.term;
+  }
+
+  /**
+   * Fast path for the common numeric cell: an unquoted plain decimal (≤ 15 significant digits) ending in a
+   * comma or line break that is already loaded. Returns its value and moves past it like readCell();
+   * returns NaN and moves nothing for anything else (the caller then uses readCell and cellNumber).
+   */
+  readNumber(): number {
+    const t = this.buf, len = this.len;
+    let p = this.pos;
+    if (p >= len) return NaN;
+    let c = t[p];
+    let neg = false;
+    if (c === 45) { neg = true; p++; } else if (c === 43) p++;
+    let mant = 0, sig = 0, frac = 0, dot = false, any = false;
+    for (; p < len; p++) {
+      c = t[p];
+      const d = c - 48;
+      if (d >= 0 && d <= 9) {
+        any = true;
+        if (mant !== 0 || d !== 0) sig++;
+        mant = mant * 10 + d;
+        if (dot) frac++;
+      } else if (c === 46 && !dot) dot = true;
+      else break;
+    }
+    if (p >= len || !any || sig > 15 || frac > 22) return NaN;
+    if (c === COMMA) {
+      this.term = Term.Comma;
+      p++;
+    } else if (c === LF) {
+      this.term = Term.EndOfLine;
+      p++;
+      this.line++;
+    } else if (c === CR) {
+      if (p + 1 >= len) return NaN;
+      this.term = Term.EndOfLine;
+      p += t[p + 1] === LF ? 2 : 1;
+      this.line++;
+    } else return NaN;
+    this.quoted = null;
+    this.pos = p;
+    const v = frac === 0 ? mant : mant / POW10[frac];
+    return neg ? -v : v;
   }
 
   /** Text of the last cell (unescaped when it was quoted), trimmed. */

@@ -5,6 +5,4 @@ export type { LoadOptions } from './load';
 export { SUPPORTED_EXTENSIONS, loadDataset, parseDataset } from './load';
 export type { StandardizerStats } from './standardize';
 export { applyStandardizer, fitStandardizer } from './standardize';
-export type { DigitsExample, EnsureDigitsOptions, ExamplePaths } from './digits';
-export { ensureDigitsExample } from './digits';
 export { canonicalLabel, orderClasses } from './labels';

@@ -371,10 +371,19 @@ function parseCsv(sc: CsvScanner, refill: () => boolean, lineCap: number, opts: 
     let col = 0;
     let label = '';
     for (;;) {
+      const r = col < ncols ? role[col] : SKIP;
+      if (r >= 0) {
+        const v = sc.readNumber();
+        if (v === v) {
+          X[base + r] = v;
+          col++;
+          if (sc.term !== Term.Comma) break;
+          continue;
+        }
+      }
       const cellLine = sc.line;
       const term = sc.readCell();
       if (col < ncols) {
-        const r = role[col];
         if (r >= 0) {
           const v = sc.cellNumber();
           if (v !== v) {

@@ -15,9 +15,9 @@ export interface TrainTestSpec {
   trainFile: string;
   testFile: string;
   labelColumn?: string;
-  /** Parquet: the feature columns, exactly (CSV: see the CSV loader). */
+  /** Only these columns are features, in file order (CSV/JSONL, Parquet). */
   featureColumns?: readonly string[];
-  /** Parquet: columns that are not features (ids, text). */
+  /** Columns that are not features (ids, text). */
   ignoreColumns?: readonly string[];
   /** Image folders: size, normalisation and channel order. */
   images?: ImageConfig;
@@ -48,8 +48,8 @@ export async function loadTrainTest(spec: TrainTestSpec, work: Work = {}): Promi
     const train = loadImageFolder(spec.trainFile, spec.images ?? {}, sub(0, 0.8));
     return { train, test: loadImageFolder(spec.testFile, { ...spec.images, reference: train }, sub(0.8, 1)) };
   }
-  const train = loadDataset(spec.trainFile, { labelColumn: spec.labelColumn });
-  return { train, test: loadDataset(spec.testFile, { labelColumn: spec.labelColumn, reference: train }) };
+  const train = loadDataset(spec.trainFile, choice);
+  return { train, test: loadDataset(spec.testFile, { ...choice, reference: train }) };
 }
 
 function describe(f: DataFormat): string {

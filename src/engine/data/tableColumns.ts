@@ -1,6 +1,6 @@
 /**
- * Choosing feature columns for columnar sources (Parquet): the label, then `featureColumns` (exactly
- * those, in that order) or every other column minus `ignoreColumns`. Same option names as the CSV loader.
+ * Choosing feature columns for columnar sources (Parquet): the label, then `featureColumns` (only those,
+ * in file order) or every other column minus `ignoreColumns`. Same options and meaning as the CSV loader.
  */
 import { InputError } from './dataset';
 
@@ -24,7 +24,8 @@ export function chooseColumns(names: readonly string[], opts: ColumnChoice, file
   if (opts.featureColumns) {
     check(opts.featureColumns, 'featureColumns');
     if (opts.featureColumns.includes(label)) throw new InputError(`featureColumns includes the label column ${JSON.stringify(label)}`, file);
-    return { label, features: [...opts.featureColumns] };
+    const only = new Set(opts.featureColumns);
+    return { label, features: names.filter((c) => only.has(c)) }; // file order, as the CSV loader
   }
   const ignore = new Set(opts.ignoreColumns ?? []);
   if (opts.ignoreColumns) check(opts.ignoreColumns, 'ignoreColumns');

@@ -36,6 +36,7 @@ interface Exports {
   cholesky(A: number, n: number): number;
   transpose(L: number, U: number, n: number): void;
   cholSolve(L: number, U: number, n: number, x: number, count: number): void;
+  cholSolveInterleaved(L: number, U: number, n: number, x: number, Kp: number, scratch: number): void;
 }
 
 const PAGE = 65536;

@@ -118,6 +118,25 @@ export class Cholesky {
    */
   solveInterleavedInPlace(x: Float64Array, count: number): Float64Array {
     const n = this.n;
+    const w = wasmKernels();
+    if (w && n > 0) {
+      // In the interleaved layout directly: one sweep of the factor for all right-hand sides, no transposes.
+      const Kp = count + (count & 1);
+      const sc = w.scope();
+      try {
+        const X = sc.alloc(n * Kp * 8);
+        const xv = w.f64(X, n * Kp);
+        if (Kp === count) xv.set(x.subarray(0, n * count));
+        else for (let i = 0; i < n; i++) { for (let o = 0; o < count; o++) xv[i * Kp + o] = x[i * count + o]; xv[i * Kp + count] = 0; }
+        w.k.cholSolveInterleaved(resident(w, this.L), resident(w, this.U), n, X, Kp, sc.alloc(Kp * 8));
+        const r = w.f64(X, n * Kp);
+        if (Kp === count) x.set(r);
+        else for (let i = 0; i < n; i++) for (let o = 0; o < count; o++) x[i * count + o] = r[i * Kp + o];
+        return x;
+      } finally {
+        sc.done();
+      }
+    }
     const blocks = new Float64Array(n * count);
     for (let i = 0; i < n; i++) for (let o = 0; o < count; o++) blocks[o * n + i] = x[i * count + o];
     this.solveBlocksInPlace(blocks, count);
@@ -128,4 +147,55 @@ export class Cholesky {
 
 function notPositiveDefinite(j: number, d: number): Error {
   return new Error(`matrix is not positive definite (pivot ${j} = ${d.toExponential(3)})`);
+}
+
+/**
+ * Cholesky of a symmetric positive-definite matrix some of whose coordinates are decoupled (row and
+ * column zero off the diagonal, e.g. the parameters of an all-zero feature column, which see only the
+ * regulariser): those are solved by division, the rest by a factorisation of the smaller coupled block.
+ * The same solution as factoring the whole matrix, for (coupled/n)³ of the work.
+ */
+export class DecoupledCholesky {
+  private constructor(readonly n: number, private readonly keep: Int32Array, private readonly diag: Float64Array, private readonly chol: Cholesky | null) {}
+
+  static factor(a: Float64Array, n: number): DecoupledCholesky {
+    const coupled = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const r = i * n;
+      for (let j = 0; j < n; j++) if (j !== i && a[r + j] !== 0) { coupled[i] = 1; break; }
+    }
+    const keep = Int32Array.from({ length: n }, (_, i) => i).filter((i) => coupled[i] === 1);
+    const diag = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      if (coupled[i]) continue;
+      const d = a[i * n + i];
+      if (!(d > 0)) throw new Error(`matrix is not positive definite (pivot ${i} = ${d.toExponential(3)})`);
+      diag[i] = d;
+    }
+    const r = keep.length;
+    if (r === n) return new DecoupledCholesky(n, keep, diag, Cholesky.factor(a, n));
+    const sub = new Float64Array(r * r);
+    for (let i = 0; i < r; i++) for (let j = 0; j < r; j++) sub[i * r + j] = a[keep[i] * n + keep[j]];
+    return new DecoupledCholesky(n, keep, diag, r ? Cholesky.factor(sub, r) : null);
+  }
+
+  solve(b: Float64Array, out: Float64Array = new Float64Array(this.n)): Float64Array {
+    out.set(b);
+    return this.solveBlocksInPlace(out, 1);
+  }
+
+  /** As Cholesky.solveBlocksInPlace: `count` right-hand sides stored one after another. */
+  solveBlocksInPlace(x: Float64Array, count: number): Float64Array {
+    const { n, keep, diag, chol } = this;
+    if (chol && keep.length === n) return chol.solveBlocksInPlace(x, count);
+    const r = keep.length;
+    const sub = new Float64Array(r * count);
+    for (let o = 0; o < count; o++) for (let i = 0; i < r; i++) sub[o * r + i] = x[o * n + keep[i]];
+    if (chol) chol.solveBlocksInPlace(sub, count);
+    for (let o = 0; o < count; o++) {
+      for (let i = 0; i < n; i++) if (diag[i] !== 0) x[o * n + i] /= diag[i];
+      for (let i = 0; i < r; i++) x[o * n + keep[i]] = sub[o * r + i];
+    }
+    return x;
+  }
 }

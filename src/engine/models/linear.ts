@@ -32,12 +32,38 @@ export class LinearClassifier implements DifferentiableModel {
     return { K: this.nOut, logistic: this.kind === 'logistic', nParams: this.nParams };
   }
 
+  /**
+   * The last fused pass's probabilities per data set, so the HVP operator, preconditioner and Hessian built
+   * right after a fit step at the same θ (and rows) do not redo the pass.
+   */
+  private memo = new WeakMap<Dataset, { rows: Rows; theta: Float64Array; probs: Float64Array; Kp: number }>();
+
   /** Probabilities per row position from the fused kernel pass (Kp per row), or null on the JS path. */
   private wasmProbs(theta: Float64Array, data: Dataset, rows: Rows): { probs: Float64Array; Kp: number } | null {
     const w = wasmKernels();
     if (!w) return null;
+    const hit = this.memo.get(data);
+    if (hit && hit.rows === rows && sameVector(hit.theta, theta)) return hit;
     const r = simd.rowPass(w, this.shape, theta, data, rows, { probs: true });
     return { probs: r.probs!, Kp: r.Kp };
+  }
+
+  /**
+   * Σ_{i∈rows} ℓ_i and out = Σ ∇ℓ_i in one pass (the fit's line search needs both at each trial point).
+   * Same sums as losses() and gradSum().
+   */
+  lossAndGradSum(theta: Float64Array, data: Dataset, rows: Rows, out: Float64Array): number {
+    const w = wasmKernels();
+    if (!w) {
+      this.gradSum(theta, data, rows, out);
+      const ls = this.losses(theta, data, rows);
+      let s = 0;
+      for (let i = 0; i < ls.length; i++) s += ls[i];
+      return s;
+    }
+    const r = simd.rowPass(w, this.shape, theta, data, rows, { grad: out, probs: true });
+    this.memo.set(data, { rows, theta: new Float64Array(theta), probs: r.probs!, Kp: r.Kp });
+    return r.loss;
   }
 
   regMask(regularizeBias: boolean): Float64Array {
@@ -386,4 +412,10 @@ export class LinearClassifier implements DifferentiableModel {
     for (let a = 0; a < s; a++) for (let b = a + 1; b < s; b++) G[b * s + a] = G[a * s + b];
     return G;
   }
+}
+
+function sameVector(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
 }

@@ -24,7 +24,10 @@ export function decodeBF16(bits: number): number {
   return bfScratch.getFloat32(0, false);
 }
 
-/** out[k] = element k of `bytes` (count elements, starting at byte `at`), in the given byte order. */
+/**
+ * out[outAt + k·outStride] = element k of `bytes` (count elements, the first at byte `at`, `inStride`
+ * bytes apart; default: packed), in the given byte order.
+ */
 export function decodeInto(
   dtype: ScoreDtype,
   bytes: Uint8Array,
@@ -34,10 +37,10 @@ export function decodeInto(
   out: Float64Array,
   outAt = 0,
   outStride = 1,
+  inStride = DTYPE_BYTES[dtype],
 ): void {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const w = DTYPE_BYTES[dtype];
-  for (let k = 0, p = at, o = outAt; k < count; k++, p += w, o += outStride) {
+  for (let k = 0, p = at, o = outAt; k < count; k++, p += inStride, o += outStride) {
     switch (dtype) {
       case 'f16': out[o] = decodeF16(dv.getUint16(p, littleEndian)); break;
       case 'bf16': out[o] = decodeBF16(dv.getUint16(p, littleEndian)); break;

@@ -58,8 +58,7 @@ export class FileMatrix {
           const m = Math.min(perChunk, count - k);
           const span = ((m - 1) * stride + 1) * w;
           readExactly(fd, buf, span, offset + (first + k * stride) * w, file);
-          if (stride === 1) decodeInto(dtype, buf, 0, m, littleEndian, out, k);
-          else for (let e = 0; e < m; e++) decodeInto(dtype, buf, e * stride * w, 1, littleEndian, out, k + e);
+          decodeInto(dtype, buf, 0, m, littleEndian, out, k, 1, stride * w);
         }
       } else {
         const buf = Buffer.allocUnsafe(w);

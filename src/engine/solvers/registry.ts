@@ -4,7 +4,7 @@
  * (over all rows, or a sampled subset for the sweep) and says what it needs.
  */
 import type { Objective } from '../objective';
-import { Cholesky } from '../linalg/cholesky';
+import { DecoupledCholesky } from '../linalg/cholesky';
 import { norm } from '../linalg/vector';
 import { conjugateGradient } from './cg';
 import { lissa, estimateLambdaMax } from './lissa';
@@ -28,7 +28,8 @@ export const SOLVERS: Readonly<Record<SolverName, SolverEntry>> = {
       const H = obj.denseHessian(theta);
       if (!H) throw new Error('the exact solver needs a closed-form Hessian; use cg or lissa for this model');
       const op = obj.hessianOperator(theta);
-      const chol = Cholesky.factor(H, obj.nParams);
+      // Parameters of all-zero feature columns see only the regulariser: solved by division, not factored.
+      const chol = DecoupledCholesky.factor(H, obj.nParams);
       const Hx = new Float64Array(obj.nParams);
       return {
         name: 'exact',
@@ -51,7 +52,7 @@ export const SOLVERS: Readonly<Record<SolverName, SolverEntry>> = {
     stepDefaults: { tol: 1e-8, maxIter: 5000 },
     build(obj, theta, base) {
       const op = obj.hessianOperator(theta);
-      const M = obj.preconditioner(theta) ?? undefined;
+      const M = obj.preconditionerAt(theta) ?? undefined;
       return iterative('cg', (b, o) => conjugateGradient(op, b, { ...base, preconditioner: M, ...o }), M);
     },
   },

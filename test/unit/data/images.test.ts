@@ -107,3 +107,21 @@ describe('train/test pairs in any form', () => {
     await assert.rejects(loadTrainTest({ trainFile: path.join(dir, 'train'), testFile: csv }), /training data is an image folder but the test data is a CSV\/JSONL file/);
   });
 });
+
+describe('thumbnails', () => {
+  it('shrinks to fit, keeps the aspect ratio, averages pixels, never enlarges', async () => {
+    const { imageThumbnail } = await import('../../../src/engine/data/thumbnail');
+    const dir = tempDir('il-thumb-');
+    // 8×4: left half white, right half black → 4×2 thumbnail: left columns 255, right 0.
+    const f = png(path.join(dir, 'a', 'x.png'), Array.from({ length: 4 }, () => Array.from({ length: 8 }, (_, x) => (x < 4 ? [255, 255, 255] : [0, 0, 0]))));
+    const t = imageThumbnail(f, 4);
+    assert.deepEqual([t.width, t.height], [4, 2]);
+    const back = PNG.sync.read(Buffer.from(t.dataUri.replace(/^data:image\/png;base64,/, ''), 'base64'));
+    assert.deepEqual([back.data[0], back.data[4 * 1], back.data[4 * 2], back.data[4 * 3]], [255, 255, 0, 0]);
+    const g = png(path.join(dir, 'a', 'y.png'), [[[10, 20, 30], [30, 40, 50]]]);
+    const same = imageThumbnail(g, 64);
+    assert.deepEqual([same.width, same.height], [2, 1]);
+    const b2 = PNG.sync.read(Buffer.from(same.dataUri.split(',')[1], 'base64'));
+    assert.deepEqual(Array.from(b2.data.subarray(0, 8)), [10, 20, 30, 255, 30, 40, 50, 255]);
+  });
+});

@@ -54,12 +54,12 @@ describe('Parquet loader', () => {
     assert.deepEqual(ig.featureNames, ['x', 'y', 'z']);
     assert.deepEqual(Array.from(ig.X.subarray(0, 3)), [1, 1, 10]);
     const fc = await loadParquet(f, { featureColumns: ['z', 'x'] });
-    assert.deepEqual(fc.featureNames, ['z', 'x']);
-    assert.deepEqual(Array.from(fc.X), [10, 1, 20, 2, 30, 3, 40, 4]);
+    assert.deepEqual(fc.featureNames, ['x', 'z'], 'file order, as the CSV loader');
+    assert.deepEqual(Array.from(fc.X), [1, 10, 2, 20, 3, 30, 4, 40]);
     assert.deepEqual(fc.classes, ['0', '1']);
-    const t = await loadParquet(f, { featureColumns: ['z', 'x'], reference: fc });
+    const t = await loadParquet(f, { featureColumns: ['x', 'z'], reference: fc });
     assert.deepEqual(t.classes, fc.classes);
-    await rejectsInput(loadParquet(f, { featureColumns: ['x', 'z'], reference: fc }), f, /feature columns differ/);
+    await rejectsInput(loadParquet(f, { featureColumns: ['x', 'y', 'z'], reference: fc }), f, /feature columns differ/);
     await rejectsInput(loadParquet(f, { featureColumns: ['x', 'nope'] }), f, /featureColumns names column\(s\) the file does not have: "nope"/);
     await rejectsInput(loadParquet(f, { labelColumn: 'class' }), f, /no label column "class"/, /"id", "x"/);
   });
@@ -83,5 +83,29 @@ describe('Parquet loader', () => {
     fs.writeFileSync(csv, 'label,x\n0,1\n');
     await rejectsInput(loadParquet(csv), csv, /not a Parquet file/);
     await rejectsInput(loadParquet(path.join(dir, 'missing.parquet')), path.join(dir, 'missing.parquet'), /not found/);
+  });
+});
+
+describe('Parquet row view (jump target)', () => {
+  it('shows the row and its neighbours across row groups, the row marked; out-of-range rows are errors', async () => {
+    const { parquetRowView, formatRowView } = await import('../../../src/engine/data/parquetView');
+    const dir = tempDir('il-pqview-');
+    const n = 50;
+    const f = await writeParquet(path.join(dir, 'v.parquet'), [
+      { name: 'id', data: Array.from({ length: n }, (_, i) => `row-${i + 1}`), type: 'STRING' },
+      { name: 'x', data: Array.from({ length: n }, (_, i) => i * 0.5), type: 'DOUBLE' },
+      { name: 'label', data: Array.from({ length: n }, (_, i) => i % 3), type: 'INT32' },
+    ], 7);
+    const v = await parquetRowView(f, 15, 2);
+    assert.equal(v.rows, n);
+    assert.deepEqual(v.columns, ['id', 'x', 'label']);
+    assert.deepEqual(v.shown.map((r) => r.row), [13, 14, 15, 16, 17]);
+    assert.deepEqual(v.shown[2].values, ['row-15', '7', '2']);
+    const text = formatRowView(v);
+    assert.match(text, /▶ 15\s+row-15\s+7\s+2/);
+    assert.match(text, /row 15 of 50 \(read-only view\)/);
+    const edge = await parquetRowView(f, 1, 3);
+    assert.deepEqual(edge.shown.map((r) => r.row), [1, 2, 3, 4]);
+    await rejectsInput(parquetRowView(f, 51), f, /row 51 is outside 1…50/);
   });
 });

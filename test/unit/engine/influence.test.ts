@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ensureDigitsExample } from '../../../src/engine/data/digits';
+import { ensureDigitsExample } from '../../../src/tools/digitsExample';
 import { InfluenceSession } from '../../../src/engine/session';
 import { firstOrderScores } from '../../../src/engine/influence/firstOrder';
 import { estimateGroup } from '../../../src/engine/influence/group';

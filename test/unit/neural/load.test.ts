@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../../../src/engine/data/dataset';
 import { selectBackend } from '../../../src/engine/neural/backend';
-import { openNeuralModel, saveLayersModel } from '../../../src/engine/neural/load';
+import { openNeuralModel } from '../../../src/engine/neural/load';
+import { saveLayersModel } from '../../../src/tools/tfjsSave';
 import { makeData, tmpDir } from './helpers';
 
 async function saved(tag: string, build: () => tf.LayersModel): Promise<{ file: string; model: tf.LayersModel }> {

@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { saveLayersModel } from '../../../src/engine/neural/load';
+import { saveLayersModel } from '../../../src/tools/tfjsSave';
 import { InfluenceSession } from '../../../src/engine/session';
 import { makeData } from './helpers';
 import type { Dataset } from '../../../src/engine/data/dataset';

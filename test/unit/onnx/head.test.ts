@@ -101,3 +101,25 @@ describe('ONNX head', () => {
     assert.equal(after.producer, 'pytorch');
   });
 });
+
+describe('binary heads', () => {
+  it('one Gemm output + Sigmoid is logistic regression on classes[1]; its θ predicts σ(w·x + b)', async () => {
+    const { LinearClassifier } = await import('../../../src/engine/models/linear');
+    const w = [0.5, -1.5, 2], b0 = -0.25;
+    const m = onnxModel({
+      nodes: [{ op: 'Gemm', inputs: ['x', 'W', 'b'], outputs: ['z'], attrs: { transB: 1 } }, { op: 'Sigmoid', inputs: ['z'], outputs: ['y'] }],
+      initializers: [{ name: 'W', dims: [1, 3], values: w }, { name: 'b', dims: [1], values: [b0] }],
+      inputs: [{ name: 'x', dims: ['N', 3] }], outputs: [{ name: 'y', dims: ['N', 1] }],
+    });
+    const clf = OnnxClassifier.fromBytes('bin.onnx', m);
+    const X = [[1, 0, 0], [0.2, 0.4, -1], [3, 1, 0.5]];
+    const data = { file: 'b.csv', n: 3, d: 3, X: Float64Array.from(X.flat()), y: Int32Array.of(0, 1, 0), classes: ['0', '1'], featureNames: ['a', 'b', 'c'], lines: Int32Array.of(2, 3, 4) };
+    assert.equal(clf.check(data), 'logistic');
+    const p = new LinearClassifier('logistic', 3, 2).predictProba(clf.headTheta('logistic'), data, null);
+    X.forEach((x, i) => {
+      const z = x.reduce((s, v, j) => s + v * Math.fround(w[j]), 0) + Math.fround(b0);
+      assert.ok(Math.abs(p[2 * i + 1] - 1 / (1 + Math.exp(-z))) < 1e-12, `row ${i}`);
+    });
+    assert.throws(() => clf.check({ ...data, classes: ['a', 'b', 'c'] }), /1 output with sigmoid, but b\.csv has 3 classes/);
+  });
+});

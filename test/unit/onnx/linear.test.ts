@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { ensureDigitsExample } from '../../../src/engine/data/digits';
+import { ensureDigitsExample } from '../../../src/tools/digitsExample';
 import { loadDataset } from '../../../src/engine/data/load';
 import type { Dataset } from '../../../src/engine/data/dataset';
 import { LinearClassifier } from '../../../src/engine/models/linear';

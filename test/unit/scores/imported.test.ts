@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { ensureDigitsExample } from '../../../src/engine/data/digits';
+import { ensureDigitsExample } from '../../../src/tools/digitsExample';
 import { loadDataset } from '../../../src/engine/data/load';
 import { InfluenceSession } from '../../../src/engine/session';
 import { openScoreFile } from '../../../src/engine/scores/index';

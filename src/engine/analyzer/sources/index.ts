@@ -6,10 +6,14 @@
 import type { SourceEntry } from '../source';
 import { linearSource } from './linear';
 import { tfjsSource } from './tfjs';
+import { onnxSource } from './onnx';
+import { scoresSource } from './scores';
 
 export const SOURCES = {
   linear: linearSource,
   tfjs: tfjsSource,
+  onnx: onnxSource,
+  scores: scoresSource,
 } as const satisfies Record<string, SourceEntry>;
 
 export type SourceName = keyof typeof SOURCES;

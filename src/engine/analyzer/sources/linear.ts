@@ -31,7 +31,7 @@ export const linearSource: SourceEntry = {
   summary: 'logistic (2 classes) or softmax regression fitted by the engine',
   configKeys: ['l2'],
   async open(spec, settings, work) {
-    const { train, test, ms } = loadData(spec, settings, work);
+    const { train, test, ms } = await loadData(spec, settings, work);
     return fitLinear(train, test, settings, work, { load: ms });
   },
 };

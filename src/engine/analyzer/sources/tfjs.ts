@@ -79,7 +79,7 @@ export const tfjsSource: SourceEntry = {
   configKeys: ['path'],
   async open(spec, settings, work) {
     if (!spec.model?.path) throw new InputError('a "tfjs" model needs "path" (its model.json)');
-    const { train, test, ms: loadMs } = loadData(spec, settings, work);
+    const { train, test, ms: loadMs } = await loadData(spec, settings, work);
     return openTfjs(spec.model.path, train, test, settings, work, { load: loadMs });
   },
 };

@@ -42,6 +42,20 @@ function logits2(x0: usize, x1: usize, D: i32, V: usize, Kp: i32, z0: usize, z1:
     v128.store(z0 + q, a0); v128.store(z0 + q, a1, 16); v128.store(z0 + q, a2, 32); v128.store(z0 + q, a3, 48);
     v128.store(z1 + q, b0); v128.store(z1 + q, b1, 16); v128.store(z1 + q, b2, 32); v128.store(z1 + q, b3, 48);
   }
+  for (; o + 6 <= Kp; o += 6) {
+    let a0 = vz(), a1 = vz(), a2 = vz(), b0 = vz(), b1 = vz(), b2 = vz();
+    let vp = V + (<usize>o << 3);
+    for (let j = 0; j < D; j++) {
+      const s = f64x2.splat(f64at(x0, j)), t = f64x2.splat(f64at(x1, j));
+      const v0 = v128.load(vp), v1 = v128.load(vp, 16), v2 = v128.load(vp, 32);
+      a0 = madd(a0, s, v0); a1 = madd(a1, s, v1); a2 = madd(a2, s, v2);
+      b0 = madd(b0, t, v0); b1 = madd(b1, t, v1); b2 = madd(b2, t, v2);
+      vp += stride;
+    }
+    const q = <usize>o << 3;
+    v128.store(z0 + q, a0); v128.store(z0 + q, a1, 16); v128.store(z0 + q, a2, 32);
+    v128.store(z1 + q, b0); v128.store(z1 + q, b1, 16); v128.store(z1 + q, b2, 32);
+  }
   for (; o + 4 <= Kp; o += 4) {
     let a0 = vz(), a1 = vz(), b0 = vz(), b1 = vz();
     let vp = V + (<usize>o << 3);
@@ -88,6 +102,19 @@ function scatter2(x0: usize, x1: usize, D: i32, u0: usize, u1: usize, Kp: i32, o
       op += stride;
     }
   }
+  for (; o + 6 <= Kp; o += 6) {
+    const q = <usize>o << 3;
+    const a0 = v128.load(u0 + q), a1 = v128.load(u0 + q, 16), a2 = v128.load(u0 + q, 32);
+    const b0 = v128.load(u1 + q), b1 = v128.load(u1 + q, 16), b2 = v128.load(u1 + q, 32);
+    let op = out + q;
+    for (let j = 0; j < D; j++) {
+      const s = f64x2.splat(f64at(x0, j)), t = f64x2.splat(f64at(x1, j));
+      v128.store(op, madd(madd(v128.load(op), s, a0), t, b0));
+      v128.store(op, madd(madd(v128.load(op, 16), s, a1), t, b1), 16);
+      v128.store(op, madd(madd(v128.load(op, 32), s, a2), t, b2), 32);
+      op += stride;
+    }
+  }
   for (; o + 4 <= Kp; o += 4) {
     const q = <usize>o << 3;
     const a0 = v128.load(u0 + q), a1 = v128.load(u0 + q, 16);
@@ -114,6 +141,18 @@ function scatter2(x0: usize, x1: usize, D: i32, u0: usize, u1: usize, Kp: i32, o
 function logitsS(idx: usize, val: usize, p0: i32, p1: i32, V: usize, Kp: i32, z: usize): void {
   const stride = <usize>Kp << 3;
   let o = 0;
+  for (; o + 10 <= Kp; o += 10) {
+    let a0 = vz(), a1 = vz(), a2 = vz(), a3 = vz(), a4 = vz();
+    const base = V + (<usize>o << 3);
+    for (let p = p0; p < p1; p++) {
+      const s = f64x2.splat(f64at(val, p));
+      const vp = base + <usize>i32at(idx, p) * stride;
+      a0 = madd(a0, s, v128.load(vp)); a1 = madd(a1, s, v128.load(vp, 16));
+      a2 = madd(a2, s, v128.load(vp, 32)); a3 = madd(a3, s, v128.load(vp, 48)); a4 = madd(a4, s, v128.load(vp, 64));
+    }
+    const q = z + (<usize>o << 3);
+    v128.store(q, a0); v128.store(q, a1, 16); v128.store(q, a2, 32); v128.store(q, a3, 48); v128.store(q, a4, 64);
+  }
   for (; o + 8 <= Kp; o += 8) {
     let a0 = vz(), a1 = vz(), a2 = vz(), a3 = vz();
     const base = V + (<usize>o << 3);
@@ -150,6 +189,20 @@ function logitsS(idx: usize, val: usize, p0: i32, p1: i32, V: usize, Kp: i32, z:
 function scatterS(idx: usize, val: usize, p0: i32, p1: i32, u: usize, Kp: i32, out: usize): void {
   const stride = <usize>Kp << 3;
   let o = 0;
+  for (; o + 10 <= Kp; o += 10) {
+    const q = <usize>o << 3;
+    const a0 = v128.load(u + q), a1 = v128.load(u + q, 16), a2 = v128.load(u + q, 32), a3 = v128.load(u + q, 48), a4 = v128.load(u + q, 64);
+    const base = out + q;
+    for (let p = p0; p < p1; p++) {
+      const s = f64x2.splat(f64at(val, p));
+      const op = base + <usize>i32at(idx, p) * stride;
+      v128.store(op, madd(v128.load(op), s, a0));
+      v128.store(op, madd(v128.load(op, 16), s, a1), 16);
+      v128.store(op, madd(v128.load(op, 32), s, a2), 32);
+      v128.store(op, madd(v128.load(op, 48), s, a3), 48);
+      v128.store(op, madd(v128.load(op, 64), s, a4), 64);
+    }
+  }
   for (; o + 8 <= Kp; o += 8) {
     const q = <usize>o << 3;
     const a0 = v128.load(u + q), a1 = v128.load(u + q, 16), a2 = v128.load(u + q, 32), a3 = v128.load(u + q, 48);
@@ -198,11 +251,13 @@ function link(z: usize, y: i32, K: i32, logistic: i32): f64 {
   }
   let mx = -Infinity;
   for (let c = 0; c < K; c++) { const v = f64at(z, c); if (v > mx) mx = v; }
+  // One exp per class: π_c = e^(z_c − max) / Σ (the JS loop computes e^(z_c − lse); same value to rounding).
+  const zy = f64at(z, y);
   let sum = 0.0;
-  for (let c = 0; c < K; c++) sum += Math.exp(f64at(z, c) - mx);
-  const lse = mx + Math.log(sum);
-  const loss = lse - f64at(z, y);
-  for (let c = 0; c < K; c++) setf64(z, c, Math.exp(f64at(z, c) - lse));
+  for (let c = 0; c < K; c++) { const e = Math.exp(f64at(z, c) - mx); setf64(z, c, e); sum += e; }
+  const loss = mx + Math.log(sum) - zy;
+  const inv = 1 / sum;
+  for (let c = 0; c < K; c++) setf64(z, c, f64at(z, c) * inv);
   return loss;
 }
 
@@ -488,5 +543,64 @@ export function cholSolve(L: usize, U: usize, n: i32, x: usize, count: i32): voi
       const k = i + 1;
       setf64(b, i, (f64at(b, i) - dot(ui + (<usize>k << 3), b + (<usize>k << 3), n - k)) / f64at(ui, i));
     }
+  }
+}
+
+/** z[0..Kp) = Σ_{k<len} a[k] · B[k, :] (B row-major with Kp columns), chunked like the logits. */
+function rowTimesBlock(a: usize, len: i32, B: usize, Kp: i32, z: usize): void {
+  const stride = <usize>Kp << 3;
+  let o = 0;
+  for (; o + 10 <= Kp; o += 10) {
+    let a0 = vz(), a1 = vz(), a2 = vz(), a3 = vz(), a4 = vz();
+    let bp = B + (<usize>o << 3);
+    for (let k = 0; k < len; k++) {
+      const s = f64x2.splat(f64at(a, k));
+      a0 = madd(a0, s, v128.load(bp)); a1 = madd(a1, s, v128.load(bp, 16));
+      a2 = madd(a2, s, v128.load(bp, 32)); a3 = madd(a3, s, v128.load(bp, 48)); a4 = madd(a4, s, v128.load(bp, 64));
+      bp += stride;
+    }
+    const q = z + (<usize>o << 3);
+    v128.store(q, a0); v128.store(q, a1, 16); v128.store(q, a2, 32); v128.store(q, a3, 48); v128.store(q, a4, 64);
+  }
+  for (; o + 4 <= Kp; o += 4) {
+    let a0 = vz(), a1 = vz();
+    let bp = B + (<usize>o << 3);
+    for (let k = 0; k < len; k++) {
+      const s = f64x2.splat(f64at(a, k));
+      a0 = madd(a0, s, v128.load(bp)); a1 = madd(a1, s, v128.load(bp, 16));
+      bp += stride;
+    }
+    const q = z + (<usize>o << 3);
+    v128.store(q, a0); v128.store(q, a1, 16);
+  }
+  for (; o < Kp; o += 2) {
+    let a0 = vz();
+    let bp = B + (<usize>o << 3);
+    for (let k = 0; k < len; k++) { a0 = madd(a0, f64x2.splat(f64at(a, k)), v128.load(bp)); bp += stride; }
+    v128.store(z + (<usize>o << 3), a0);
+  }
+}
+
+/**
+ * Solves L Y = B then Lᵀ X = Y in place for right-hand sides interleaved row by row (x is n×Kp
+ * row-major, Kp even): the layout of feature-major parameters, so no transposes. Each factor row is
+ * read once for all right-hand sides. scratch: Kp doubles.
+ */
+export function cholSolveInterleaved(L: usize, U: usize, n: i32, x: usize, Kp: i32, scratch: usize): void {
+  const rb = <usize>n << 3, xb = <usize>Kp << 3;
+  for (let i = 0; i < n; i++) {
+    const li = L + <usize>i * rb;
+    rowTimesBlock(li, i, x, Kp, scratch);
+    const inv = 1 / f64at(li, i);
+    const xi = x + <usize>i * xb;
+    for (let o = 0; o < Kp; o++) setf64(xi, o, (f64at(xi, o) - f64at(scratch, o)) * inv);
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    const ui = U + <usize>i * rb;
+    const k = i + 1;
+    rowTimesBlock(ui + (<usize>k << 3), n - k, x + <usize>k * xb, Kp, scratch);
+    const inv = 1 / f64at(ui, i);
+    const xi = x + <usize>i * xb;
+    for (let o = 0; o < Kp; o++) setf64(xi, o, (f64at(xi, o) - f64at(scratch, o)) * inv);
   }
 }

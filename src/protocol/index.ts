@@ -1,0 +1,16 @@
+/**
+ * The one contract of Influence Lens, imported by the worker (src/worker), the extension host
+ * (src/extension) and the webviews (webview/). It owns its types — results as view models, messages,
+ * config — and imports nothing outside this folder: no `vscode`, no `vscode-jsonrpc`, no engine.
+ *
+ *   config.ts   influence.config.json
+ *   results.ts  results as the UI receives them (the worker maps engine results onto these)
+ *   worker.ts   extension ⇄ worker requests and notifications, one constant per method
+ *   webview.ts  extension ⇄ webview messages and the panels' view models
+ *   rpc.ts      the typed request/notification constant helpers
+ */
+export * from './config';
+export * from './results';
+export * from './worker';
+export * from './webview';
+export * from './rpc';

@@ -1,0 +1,92 @@
+/**
+ * extension ⇄ webview: `postMessage` with the typed unions `ToWebview` / `FromWebview`, and the view
+ * models the panels render. Messages from the webview are untrusted and checked by `parseFromWebview`.
+ */
+import type { Direction, ExplainResult, GroupResult, SelectResult, SweepResult } from './results';
+
+export type PanelKind = 'explain' | 'sweep';
+
+/** Everything the Explain panel shows; pushed whole (and then patched by the messages below). */
+export interface ExplainView {
+  testFileName: string;
+  trainFileName: string;
+  /** [h, w] or [h, w, c] when rows are drawn as pictures. */
+  imageShape?: number[];
+  explain: ExplainResult;
+  sampleFeatures?: number[];
+  rowFeatures?: Record<number, number[]>;
+}
+
+export interface SweepView {
+  sweep: SweepResult;
+}
+
+/** extension → webview */
+export type ToWebview =
+  | { type: 'explain'; view: ExplainView }
+  | {
+    type: 'groups'; testIndex: number; groups: GroupResult[];
+    /** Still estimating: `done` of `total` candidates so far. */
+    partial?: { done: number; total: number };
+    /** Groups whose actual retrained effect is being computed (arrives as `groupRetrained`). */
+    pendingRetrain?: string[];
+  }
+  | { type: 'groupRetrained'; testIndex: number; name: string; retrain: number }
+  | { type: 'optimizerResult'; testIndex: number; result: SelectResult }
+  | { type: 'optimizerVerified'; testIndex: number; retrain: number }
+  | { type: 'sweep'; view: SweepView }
+  | { type: 'busy'; what: string | null }
+  | { type: 'error'; message: string };
+
+/** webview → extension */
+export type FromWebview =
+  | { type: 'ready' }
+  | { type: 'jump'; set: 'train' | 'test'; index: number }
+  | { type: 'runOptimizer'; testIndex: number; k: number; direction: Direction }
+  | { type: 'verifyOptimizer'; testIndex: number; members: number[] }
+  | { type: 'cspViolation'; directive: string; blocked: string };
+
+const MAX_K = 10_000;
+
+function isIndex(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 1e9;
+}
+
+/**
+ * Runtime check of a message from the webview (it is untrusted input: the webview may be
+ * compromised by the data it renders). Returns the typed message, or null when it does not match.
+ */
+export function parseFromWebview(raw: unknown): FromWebview | null {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return null;
+  const m = raw as Record<string, unknown>;
+  switch (m.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'jump':
+      if ((m.set !== 'train' && m.set !== 'test') || !isIndex(m.index)) return null;
+      return { type: 'jump', set: m.set, index: m.index };
+    case 'runOptimizer':
+      if (!isIndex(m.testIndex) || !isIndex(m.k) || (m.k as number) < 1 || (m.k as number) > MAX_K) return null;
+      if (m.direction !== 'harmful' && m.direction !== 'helpful') return null;
+      return { type: 'runOptimizer', testIndex: m.testIndex, k: m.k as number, direction: m.direction };
+    case 'verifyOptimizer':
+      if (!isIndex(m.testIndex) || !Array.isArray(m.members) || m.members.length === 0 || m.members.length > MAX_K) return null;
+      if (!m.members.every(isIndex)) return null;
+      return { type: 'verifyOptimizer', testIndex: m.testIndex, members: m.members as number[] };
+    case 'cspViolation':
+      if (typeof m.directive !== 'string' || typeof m.blocked !== 'string') return null;
+      return { type: 'cspViolation', directive: m.directive.slice(0, 200), blocked: m.blocked.slice(0, 500) };
+    default:
+      return null;
+  }
+}
+
+/** State the webview keeps with setState (survives hide/show without retainContextWhenHidden). */
+export interface ExplainState {
+  view?: ExplainView;
+  groups?: GroupResult[];
+  optimizer?: SelectResult & { verified?: number };
+  k?: number;
+  direction?: Direction;
+}
+export interface SweepState { view?: SweepView }

@@ -1,0 +1,182 @@
+/**
+ * extension ⇄ worker: JSON-RPC 2.0 (vscode-jsonrpc) over the Node IPC channel of a forked process.
+ * One constant per request and notification (`REQUESTS`, `NOTIFICATIONS` are the only lists of
+ * methods); `$/cancelRequest` plus a cancel marker file reach synchronous engine loops
+ * (src/transport/cancellation.ts).
+ */
+import { notification, request, type NotificationType, type RequestType } from './rpc';
+import type { ImagesConfig, ModelConfig, ScoresConfig } from './config';
+import type {
+  CapabilityView, Direction, ExplainResult, FitReport, GroupResult, GroupSpec, SamplerName, SelectMethod, SelectResult,
+  SelfInfluenceResult, SettingsEcho, SweepResult,
+} from './results';
+
+/** JSON-RPC error code of a request stopped by `$/cancelRequest` (same value as LSP). */
+export const REQUEST_CANCELLED = -32800;
+/** JSON-RPC error code for bad user input (the engine's InputError, an unavailable capability). */
+export const INPUT_ERROR = -32001;
+/** JSON-RPC error code: a request that needs an open session came before `open`. */
+export const NO_SESSION = -32002;
+
+/** Command-line flag the extension passes to the worker: folder for cancel marker files. */
+export const CANCEL_DIR_FLAG = '--cancel-dir=';
+/** Command-line flag: TensorFlow.js backend preference. */
+export const BACKEND_FLAG = '--backend=';
+
+/** Sent with every request that reports progress; the worker echoes it in `progress` notifications. */
+export interface WithProgress { progressToken?: string }
+
+export interface OpenParams extends WithProgress {
+  /** Absolute paths (resolved by the extension relative to the config file). */
+  trainFile: string;
+  testFile: string;
+  labelColumn?: string;
+  /** λ; absent = the engine's default. */
+  l2?: number;
+  /** A model source registered in the engine ('linear' when absent). */
+  modelType?: ModelConfig['type'] | 'scores';
+  modelPath?: string;
+  /** onnx: keep the model's own head weights. */
+  keepHead?: boolean;
+  /** modelType 'scores': the score file's layout (modelPath is the file). */
+  scores?: Omit<ScoresConfig, 'path'>;
+  images?: ImagesConfig;
+  featureColumns?: string[];
+  ignoreColumns?: string[];
+  /** Where the config came from, only for messages. */
+  configFile?: string;
+}
+
+export interface OpenResult {
+  backend: string;
+  fit: FitReport;
+  classes: string[];
+  nTrain: number;
+  nTest: number;
+  d: number;
+  trainFile: string;
+  testFile: string;
+  /** 1-based file line of every row (maps the cursor to a row index exactly as the loader counted). */
+  trainLines: number[];
+  testLines: number[];
+  /** Class index of every training row (labels in tree items and thumbnails). */
+  trainY: number[];
+  timings: Record<string, number>;
+  /** Which source answered (a model-source registry key). */
+  source?: string;
+  /** What the source can do, with reasons for what it cannot: offer exactly these. */
+  capabilities?: CapabilityView[];
+  settings?: SettingsEcho;
+}
+
+export interface ExplainParams extends WithProgress {
+  testIndex: number;
+  top?: number;
+  /** Also return feature vectors for the sample and the listed rows (for pictures). */
+  withFeatures?: boolean;
+}
+
+export interface ExplainResponse {
+  result: ExplainResult;
+  /** Features of the test sample and of every harmful/helpful row, when asked for. */
+  sampleFeatures?: number[];
+  rowFeatures?: Record<number, number[]>;
+}
+
+export interface GroupsParams extends WithProgress {
+  /** null = the whole test set (mean test loss). */
+  testIndex: number | null;
+  /** Explicit groups; when absent the worker builds the candidate groups itself. */
+  groups?: GroupSpec[];
+  /** Retrain every group now (slow); normally use `retrainGroups` afterwards. */
+  retrain?: boolean;
+  /** Keep the best `limit` groups by effect (most negative = most harmful first). */
+  limit?: number;
+  /** When set, each group is announced by a `groupEstimated` notification as soon as it is estimated. */
+  streamId?: string;
+}
+
+export interface GroupsResponse {
+  testIndex: number | null;
+  groups: GroupResult[];
+}
+
+export interface RetrainGroupsParams extends WithProgress {
+  testIndex: number | null;
+  groups: GroupSpec[];
+  /** The worker sends a `groupRetrained` notification with this id after each group. */
+  streamId: string;
+}
+
+export interface RetrainGroupsResponse { groups: Array<{ name: string; retrain: number }> }
+
+export interface SelectParams extends WithProgress {
+  testIndex: number;
+  k: number;
+  direction: Direction;
+  method?: SelectMethod;
+  retrain?: boolean;
+}
+
+export interface SweepParams extends WithProgress {
+  sampler?: SamplerName;
+  m?: number;
+  seeds?: number;
+  retrain?: boolean;
+}
+
+export interface SelfInfluenceParams extends WithProgress { top?: number }
+
+export interface FeaturesParams extends WithProgress { set: 'train' | 'test'; indices: number[] }
+
+export interface WorkerStatus { open: boolean; backend: string; pid: number; memoryMB: number }
+
+/** Test hook: a CPU-bound loop that polls cancellation like the engine does, for at most `ms`. */
+export interface SpinParams extends WithProgress { ms: number }
+
+// ── one constant per request ──
+export const Status = request<WithProgress, WorkerStatus>()('influence/status');
+export const Open = request<OpenParams, OpenResult>()('influence/open');
+export const Explain = request<ExplainParams, ExplainResponse>()('influence/explain');
+export const Groups = request<GroupsParams, GroupsResponse>()('influence/groups');
+export const RetrainGroups = request<RetrainGroupsParams, RetrainGroupsResponse>()('influence/retrainGroups');
+export const Select = request<SelectParams, SelectResult>()('influence/select');
+export const Sweep = request<SweepParams, SweepResult>()('influence/sweep');
+export const SelfInfluence = request<SelfInfluenceParams, SelfInfluenceResult>()('influence/selfInfluence');
+export const Features = request<FeaturesParams, number[][]>()('influence/features');
+export const Spin = request<SpinParams, { iterations: number }>()('influence/spin');
+
+/** Every request the worker serves: the one list (the worker registers exactly these). */
+export const REQUESTS = { Status, Open, Explain, Groups, RetrainGroups, Select, Sweep, SelfInfluence, Features, Spin } as const;
+
+type AnyRequest = (typeof REQUESTS)[keyof typeof REQUESTS];
+export type WorkerMethod = AnyRequest['method'];
+type RequestOf<M extends WorkerMethod> = Extract<AnyRequest, { method: M }>;
+type TypesOf<T> = T extends RequestType<string, infer P, infer R> ? { params: P; result: R } : never;
+export type ParamsOf<M extends WorkerMethod> = TypesOf<RequestOf<M>>['params'];
+export type ResultOf<M extends WorkerMethod> = TypesOf<RequestOf<M>>['result'];
+/** Requests by method name: method → [params, result]. */
+export type WorkerRequests = { [M in WorkerMethod]: [ParamsOf<M>, ResultOf<M>] };
+/** A handler for every request, typed by method (the worker implements exactly this map). */
+export type RequestHandlers<Ctx> = { [M in WorkerMethod]: (params: ParamsOf<M>, ctx: Ctx) => ResultOf<M> | Promise<ResultOf<M>> };
+
+export interface ProgressParams { token: string; fraction: number; message: string }
+export interface GroupEstimatedParams { streamId: string; index: number; total: number; group: GroupResult }
+export interface GroupRetrainedParams { streamId: string; name: string; retrain: number }
+export interface BackendParams { backend: string; tried: string[] }
+export interface LogParams { level: 'info' | 'warn' | 'error'; message: string }
+
+// ── one constant per notification (worker → extension) ──
+export const Progress = notification<ProgressParams>()('influence/progress');
+export const GroupEstimated = notification<GroupEstimatedParams>()('influence/groupEstimated');
+export const GroupRetrained = notification<GroupRetrainedParams>()('influence/groupRetrained');
+export const Backend = notification<BackendParams>()('influence/backend');
+export const Log = notification<LogParams>()('influence/log');
+
+export const NOTIFICATIONS = { Progress, GroupEstimated, GroupRetrained, Backend, Log } as const;
+
+type AnyNotification = (typeof NOTIFICATIONS)[keyof typeof NOTIFICATIONS];
+export type WorkerNotification = AnyNotification['method'];
+type NotificationParams<T> = T extends NotificationType<string, infer P> ? P : never;
+/** Notifications by method name: method → params. */
+export type WorkerNotifications = { [N in WorkerNotification]: NotificationParams<Extract<AnyNotification, { method: N }>> };
