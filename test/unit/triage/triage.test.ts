@@ -130,3 +130,13 @@ test('the edits effect compares the original fit with a fit on the edited data; 
   assert.ok(eff.after.loss < eff.before.loss, `${eff.after.loss} vs ${eff.before.loss}`);
   assert.match(eff.sentence, /^The edits \(1[45] relabelled, 1 excluded\) lower the mean test loss from [\d.]+ to [\d.]+ and .* on these 90 test rows \(retrained\)\.$/);
 });
+
+test('triage reports progress in order and stops when cancelled', async () => {
+  const { CancelledError } = await import('../../../src/engine/types');
+  const seen: number[] = [];
+  triage(s, { folds: 3, progress: (x) => seen.push(x) });
+  for (let q = 1; q < seen.length; q++) assert.ok(seen[q] >= seen[q - 1] - 1e-12, `progress went back at ${q}: ${seen[q - 1]} → ${seen[q]}`);
+  assert.equal(seen[seen.length - 1], 1);
+  let calls = 0;
+  assert.throws(() => triage(s, { folds: 3, checkCancelled: () => { if (++calls > 4) throw new CancelledError(); } }), CancelledError);
+});
