@@ -6,8 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { InputError } from '../engine/data/dataset';
-import { loadDataset } from '../engine/data/load';
-import { applyEdits, parseEdits, type AppliedEdits, type EditsDocument } from '../engine/edits';
+import { countEdits, parseEdits, type EditsDocument } from '../engine/edits';
 import { InfluenceSession, splitOptions, type SessionOptions } from '../engine/session';
 import { openSource } from '../engine/analyzer/index';
 import { resolveSettings } from '../engine/analyzer/settings';
@@ -18,15 +17,14 @@ export function readEdits(file: string): EditsDocument {
   try { text = readFileSync(file, 'utf8'); } catch (e) {
     throw new InputError((e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file does not exist' : `cannot read (${(e as Error).message})`, file);
   }
-  return parseEdits(text, file);
+  return { ...parseEdits(text, file), path: file };
 }
 
-export async function openEditedSession(opts: SessionOptions, editsFile: string, work: Work = {}): Promise<{ session: InfluenceSession; applied: AppliedEdits }> {
+export async function openEditedSession(opts: SessionOptions, editsFile: string, work: Work = {}): Promise<{ session: InfluenceSession; applied: { relabelled: number; excluded: number } }> {
   const doc = readEdits(editsFile);
-  // Check the edits against the file first, so a stale edit names the edits file rather than failing mid-load.
-  const applied = applyEdits(loadDataset(opts.trainFile, { labelColumn: opts.labelColumn }), doc, editsFile);
   const { spec, settings } = splitOptions(opts);
   const resolved = resolveSettings(settings);
+  // The source applies the edits as it loads (any format); a stale edit is an InputError naming editsFile.
   const session = new InfluenceSession(await openSource({ ...spec, edits: doc }, resolved, work), resolved, opts);
-  return { session, applied };
+  return { session, applied: countEdits(doc) };
 }

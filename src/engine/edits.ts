@@ -43,6 +43,8 @@ export interface EditsDocument {
   edits: Edit[];
   /** Edits taken back by undo, most recent last (so a redo can put them back). */
   undone?: Edit[];
+  /** Where the document was read from, for error messages (never written). */
+  path?: string;
 }
 
 export function emptyEdits(train?: string): EditsDocument {
@@ -138,6 +140,13 @@ export function revertLine(doc: EditsDocument, line: number): EditsDocument {
   return { ...doc, edits: doc.edits.filter((e) => e.line !== line) };
 }
 
+/** How many relabel / exclude edits are in force. */
+export function countEdits(doc: EditsDocument): { relabelled: number; excluded: number } {
+  let relabelled = 0, excluded = 0;
+  for (const e of effectiveEdits(doc).values()) if (e.action === 'relabel') relabelled++; else excluded++;
+  return { relabelled, excluded };
+}
+
 /** The edit in force for each line: the latest one wins. */
 export function effectiveEdits(doc: EditsDocument): Map<number, Edit> {
   const m = new Map<number, Edit>();
@@ -159,7 +168,7 @@ export interface AppliedEdits {
  * An edit naming a line with no row, a label the row no longer has, or an unknown class is an error:
  * the file has changed since the edit was made.
  */
-export function applyEdits(data: Dataset, doc: EditsDocument, editsFile = EDITS_FILE_NAME): AppliedEdits {
+export function applyEdits(data: Dataset, doc: EditsDocument, editsFile = doc.path ?? EDITS_FILE_NAME): AppliedEdits {
   const byLine = new Map<number, number>();
   for (let i = 0; i < data.n; i++) byLine.set(data.lines[i], i);
   const y = Int32Array.from(data.y);

@@ -39,11 +39,10 @@ export async function run(args: ParsedArgs): Promise<void> {
   let edits: EditsEffect | undefined;
   const editsFile = f.str('edits');
   if (editsFile) {
-    const { applyEdits } = await import('../../engine/edits');
+    const { countEdits } = await import('../../engine/edits');
     const { readEdits } = await import('../edits');
     const original = await InfluenceSession.open(sessionOptions(f), {});
-    const counts = applyEdits(original.train, readEdits(editsFile), editsFile);
-    edits = editsEffect(original, session, counts);
+    edits = editsEffect(original, session, countEdits(readEdits(editsFile)));
   }
   emit(f.has('json'), { ...res, ...(edits ? { edits } : {}), signConvention: SIGN_CONVENTION }, () => [
     ...(edits ? [edits.sentence, ''] : []),

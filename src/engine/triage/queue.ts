@@ -4,8 +4,8 @@
  *   self-influence (1/n) g̃ᵢᵀH⁻¹g̃ᵢ     rows the model bends to fit (atypical or mislabelled),
  *   confident learning 1 − p̂ᵢ(yᵢ)        out-of-sample disagreement with the given label,
  *   harm to the chosen test set          rows whose removal lowers the set's mean loss (first order).
- * Each signal is turned into a rank in [0, 1] (1 = most suspect) and the queue is ordered by the mean
- * rank: ranks make the three scales comparable, and the mean rewards rows that several signals agree on.
+ * Each signal is turned into a rank in [0, 1] (1 = most suspect) and the queue is ordered by the median
+ * rank: ranks make the three scales comparable, and the median needs two signals to agree.
  * Every row says which signals flagged it (top `flagFraction` by that signal, or the confident-learning
  * rule), so a person can see *why* it is in the queue.
  */
@@ -30,7 +30,7 @@ export interface TriageRow {
   suggested: string | null;
   /** Out-of-sample probability of the suggested class (or of the label when there is no suggestion). */
   suggestedProbability: number;
-  /** Mean signal rank in [0, 1]; the queue is sorted by it. */
+  /** Median signal rank in [0, 1]; the queue is sorted by it. */
   score: number;
   flaggedBy: TriageSignal[];
   selfInfluence: number;
@@ -78,13 +78,24 @@ export function unitRanks(x: ArrayLike<number>): Float64Array {
   return r.map((v) => v / m);
 }
 
-/** Queue order by mean rank of the given suspicion values (each: higher = more suspect); ties by row index. */
-export function combineSignals(values: ArrayLike<number>[]): { score: Float64Array; order: number[] } {
-  const n = values[0].length;
-  const score = new Float64Array(n);
-  for (const v of values) { const r = unitRanks(v); for (let i = 0; i < n; i++) score[i] += r[i] / values.length; }
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => score[b] - score[a] || a - b);
-  return { score, order };
+/**
+ * Queue order by the median of the signals' ranks (each value: higher = more suspect), ties by mean rank
+ * then row index. With three signals the median is the second-highest rank: a row is near the top only
+ * when at least two signals put it there, so one signal that says nothing about this data (e.g. harm to
+ * a clean test set when the classes are well separated) cannot push the real suspects down.
+ */
+export function combineSignals(values: ArrayLike<number>[]): { score: Float64Array; mean: Float64Array; order: number[] } {
+  const n = values[0].length, m = values.length;
+  const rs = values.map(unitRanks);
+  const score = new Float64Array(n), mean = new Float64Array(n);
+  const v = new Float64Array(m);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < m; k++) { v[k] = rs[k][i]; mean[i] += rs[k][i] / m; }
+    v.sort();
+    score[i] = m % 2 ? v[(m - 1) / 2] : (v[m / 2 - 1] + v[m / 2]) / 2;
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => score[b] - score[a] || mean[b] - mean[a] || a - b);
+  return { score, mean, order };
 }
 
 function topSet(values: Float64Array, fraction: number, positiveOnly = false): Uint8Array {

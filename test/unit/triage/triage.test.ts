@@ -94,11 +94,15 @@ test('the queue finds most flipped labels in its top 10 % and says which signals
   for (let q = 1; q < scores.length; q++) assert.ok(scores[q - 1] >= scores[q]);
 });
 
-test('signals combine by mean rank: a row top in every signal leads, ties go to the lower row index', () => {
-  const { order, score } = combineSignals([[1, 5, 3, 3], [0, 9, 1, 1]]);
-  assert.deepEqual(order, [1, 2, 3, 0]);
-  assert.equal(score[1], 1);
+test('signals combine by median rank: a row extreme in one signal only ranks below rows two signals agree on', () => {
+  // Row 0 tops signal a and is last in b and c; rows 1 and 4 are high in two signals each.
+  const a = [5, 4, 1, 2, 3], b = [1, 5, 2, 3, 4], c = [1, 2, 3, 4, 5];
+  const { order, score, mean } = combineSignals([a, b, c]);
+  // Ranks/4 — row 0: 1, 0, 0 → median 0; row 1: ¾, 1, ¼ → ¾; row 4: ½, ¾, 1 → ¾ (higher mean, first).
+  assert.deepEqual(order, [4, 1, 3, 2, 0]);
   assert.equal(score[0], 0);
+  assert.equal(score[1], 0.75);
+  assert.ok(mean[0] > mean[2], 'a mean rank would have put row 0 above row 2');
 });
 
 test('triage and verify refuse models the engine cannot retrain, naming why', async () => {
@@ -125,4 +129,14 @@ test('the edits effect compares the original fit with a fit on the edited data; 
   assert.ok(Math.abs(eff.after.loss - ls.reduce((a, b) => a + b, 0) / ls.length) < 1e-8);
   assert.ok(eff.after.loss < eff.before.loss, `${eff.after.loss} vs ${eff.before.loss}`);
   assert.match(eff.sentence, /^The edits \(1[45] relabelled, 1 excluded\) lower the mean test loss from [\d.]+ to [\d.]+ and .* on these 90 test rows \(retrained\)\.$/);
+});
+
+test('triage reports progress in order and stops when cancelled', async () => {
+  const { CancelledError } = await import('../../../src/engine/types');
+  const seen: number[] = [];
+  triage(s, { folds: 3, progress: (x) => seen.push(x) });
+  for (let q = 1; q < seen.length; q++) assert.ok(seen[q] >= seen[q - 1] - 1e-12, `progress went back at ${q}: ${seen[q - 1]} → ${seen[q]}`);
+  assert.equal(seen[seen.length - 1], 1);
+  let calls = 0;
+  assert.throws(() => triage(s, { folds: 3, checkCancelled: () => { if (++calls > 4) throw new CancelledError(); } }), CancelledError);
 });

@@ -94,3 +94,19 @@ test('verify reports progress in order and stops when cancelled', () => {
   let n = 0;
   assert.throws(() => verifyPrediction(s, 2, { subsets: 6, checkCancelled: () => { if (++n > 3) throw new CancelledError(); } }), CancelledError);
 });
+
+test('the verify cache key changes with the data, a label, the test row or the options, and only then', async () => {
+  const { verifyCacheKey } = await import('../../../src/engine/verify/cacheKey');
+  const k = verifyCacheKey(s, 3);
+  assert.equal(verifyCacheKey(s, 3, { subsets: 50, alpha: 0.5, seed: 0 }), k, 'defaults spelled out = defaults');
+  assert.notEqual(verifyCacheKey(s, 4), k);
+  assert.notEqual(verifyCacheKey(s, 3, { subsets: 20 }), k);
+  const y = Int32Array.from(s.train.y);
+  y[0] = (y[0] + 1) % 3;
+  const relabelled = InfluenceSession.fromData({ l2: 1e-2 }, { ...s.train, y }, s.test);
+  assert.notEqual(verifyCacheKey(relabelled, 3), k);
+  const same = InfluenceSession.fromData({ l2: 1e-2 }, s.train, s.test);
+  assert.equal(verifyCacheKey(same, 3), k, 'a refit of the same data and objective');
+  const otherL2 = InfluenceSession.fromData({ l2: 2e-2 }, s.train, s.test);
+  assert.notEqual(verifyCacheKey(otherL2, 3), k);
+});
