@@ -124,6 +124,7 @@ export class Scope {
   done(): void { for (let k = this.ptrs.length - 1; k >= 0; k--) this.w.release(this.ptrs[k]); this.ptrs = []; }
 }
 
+let modeNote = '';
 let mode: KernelMode = parseMode(process.env.INFLUENCE_LENS_KERNELS);
 let loaded: WasmKernels | null | undefined;
 let loadError = '';
@@ -131,8 +132,9 @@ let loadError = '';
 function parseMode(v: string | undefined): KernelMode {
   if (v === undefined || v === '') return 'auto';
   if (v === 'auto' || v === 'wasm' || v === 'js') return v;
-  // A typo in an environment variable must not take the process down: say so once and choose automatically.
-  process.stderr.write(`influence-lens: INFLUENCE_LENS_KERNELS must be auto, wasm or js, not ${JSON.stringify(v)}; using auto\n`);
+  // A typo in an environment variable must not take the process down: choose automatically and say so in
+  // kernelInfo() (the engine writes nothing to the terminal itself).
+  modeNote = `INFLUENCE_LENS_KERNELS=${JSON.stringify(v)} is not auto, wasm or js; using auto`;
   return 'auto';
 }
 
@@ -176,6 +178,7 @@ export function wasmKernels(): WasmKernels | null {
 /** What runs, for logs and benchmarks: "wasm-simd" or "js (reason)". */
 export function kernelInfo(): string {
   const w = wasmKernels();
-  if (w) return 'wasm-simd';
-  return mode === 'js' ? 'js (chosen)' : `js (${loadError})`;
+  const note = modeNote ? ` (${modeNote})` : '';
+  if (w) return `wasm-simd${note}`;
+  return mode === 'js' ? 'js (chosen)' : `js (${loadError})${note}`;
 }
