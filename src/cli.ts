@@ -3,6 +3,7 @@
  */
 import { parseArgs, type ParsedArgs } from './cli/args';
 import { BOOLEAN_FLAGS } from './cli/common';
+import { columns, commandHelp, switchesOf, type CommandSpec } from './cli/options';
 import { InputError } from './engine/data/dataset';
 import { CancelledError } from './engine/types';
 import * as explain from './cli/commands/explain';
@@ -14,7 +15,8 @@ import * as select from './cli/commands/select';
 import * as triage from './cli/commands/triage';
 import * as verify from './cli/commands/verify';
 
-interface Command { usage: string; run(args: ParsedArgs): Promise<void> }
+/** A command declares its options (`spec`, from which its --help is made) or, briefly, a usage line. */
+interface Command { spec?: CommandSpec; usage?: string; run(args: ParsedArgs): Promise<void> }
 
 export const commands: Record<string, Command> = {
   explain,
@@ -27,16 +29,54 @@ export const commands: Record<string, Command> = {
   verify,
 };
 
-function help(): string {
-  return ['usage: influence-lens <command> [options]', '', ...Object.values(commands).map((c) => '  influence-lens ' + c.usage)].join('\n');
+const summary = (c: Command) => c.spec?.summary ?? c.usage ?? '';
+
+/** `influence-lens --help`: commands, data formats, exit codes. */
+export function globalHelp(): string {
+  return [
+    'influence-lens — explain a model\'s predictions by the training data that caused them',
+    '',
+    'usage: influence-lens <command> [options]        influence-lens <command> --help   (that command\'s options)',
+    '',
+    'commands:',
+    columns(Object.entries(commands).map(([name, c]) => [name, summary(c)])),
+    '',
+    'data formats:',
+    columns([
+      ['CSV', 'a header row; the label column by name (--label, default "label"), every other column a number'],
+      ['JSONL', 'one object per line: {"features": [numbers], "label": …} or named numeric fields and the label'],
+      ['labels', 'strings or integers; the test file may use only classes the training file has'],
+      ['groups', '--groups G.json: [{"name": "…", "members": [0-based training row indices]}] (docs/groups.sample.json)'],
+      ['models', '--tfjs-model: a TensorFlow.js Layers model.json with its weight files; otherwise a linear model is fitted'],
+    ]),
+    '',
+    'Row indices (--test-index, group members, the "row" column) are 0-based: row 0 is the first data row,',
+    'line 2 of a CSV with a header. Results name file:line so they can be opened. Data files are only read.',
+    '',
+    'exit codes:',
+    columns([['0', 'done'], ['2', 'bad input or options: the message names the file and line, or the option'], ['1', 'internal error (a bug: please report it with the message)'], ['130', 'cancelled']]),
+  ].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
   try {
-    const args = parseArgs(argv, BOOLEAN_FLAGS);
-    if (args.command === 'help' || args.command === '--help' || args.flags.has('help')) { process.stdout.write(help() + '\n'); return 0; }
-    const cmd = commands[args.command];
-    if (!cmd) throw new InputError(`unknown command '${args.command}'\n${help()}`);
+    const [name = 'help', ...rest] = argv;
+    if (name === 'help' || name === '--help' || name === '-h') {
+      const sub = name === 'help' ? rest[0] : undefined;
+      const c = sub ? commands[sub] : undefined;
+      if (sub && !c) throw new InputError(`unknown command '${sub}' (commands: ${Object.keys(commands).join(', ')})`);
+      process.stdout.write((c?.spec ? commandHelp(c.spec) : globalHelp()) + '\n');
+      return 0;
+    }
+    const cmd = commands[name];
+    if (!cmd) throw new InputError(`unknown command '${name}' (commands: ${Object.keys(commands).join(', ')}; influence-lens --help for more)`);
+    const switches = cmd.spec ? new Set([...switchesOf(cmd.spec.options), 'help']) : BOOLEAN_FLAGS;
+    const known = cmd.spec ? new Set(cmd.spec.options.map((o) => o.name)) : undefined;
+    const args = parseArgs(argv, switches, known);
+    if (args.flags.has('help')) {
+      process.stdout.write((cmd.spec ? commandHelp(cmd.spec) : `usage: influence-lens ${name} ${cmd.usage ?? ''}`) + '\n');
+      return 0;
+    }
     await cmd.run(args);
     return 0;
   } catch (e) {

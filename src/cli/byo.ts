@@ -3,10 +3,18 @@ import { Flags } from './args';
 import { InputError } from '../engine/data/dataset';
 import { ORIENTATIONS, SCORE_FORMATS, SCORE_SIGNS, type Orientation, type ScoreFormat, type ScoreSign } from '../engine/scores/index';
 import type { SessionOptions } from '../engine/session';
+import type { OptionSpec } from './options';
 
-export const BYO_FLAGS = ['onnx-model', 'keep-head', 'scores', 'scores-format', 'orientation', 'sign', 'scores-tensor'] as const;
-
-export const BYO_USAGE = `[--onnx-model model.onnx [--keep-head]] [--scores FILE [--scores-format ${SCORE_FORMATS.join('|')}] [--orientation ${ORIENTATIONS.join('|')}] [--sign ${SCORE_SIGNS.join('|')}] [--scores-tensor NAME]]`;
+/** Part of every session command's options (src/cli/options.ts); docs/IMPORT.md explains the layouts. */
+export const BYO_OPTIONS: readonly OptionSpec[] = [
+  { name: 'onnx-model', value: 'FILE', help: 'an ONNX classifier explained by its last layer (exactly, when it is linear)' },
+  { name: 'keep-head', help: 'with --onnx-model: use the model\'s own head weights as loaded instead of verifying or refitting them' },
+  { name: 'scores', value: 'FILE', help: 'a score matrix computed elsewhere (Kronfluence, TRAK, dattri, Captum: .safetensors, .npy, .mmap) instead of a model: rows and first-order groups only' },
+  { name: 'scores-format', value: 'FORMAT', choices: SCORE_FORMATS, help: 'layout of --scores (detected from the file when absent)' },
+  { name: 'orientation', value: 'WHICH', choices: ORIENTATIONS, help: 'rows of the --scores matrix: test rows or training rows (detected from the shape when unambiguous)' },
+  { name: 'sign', value: 'WHICH', choices: SCORE_SIGNS, help: 'what a positive --scores value means (Kronfluence and TRAK: helpful-positive)' },
+  { name: 'scores-tensor', value: 'NAME', help: 'safetensors: the tensor to read (default all_modules, or the sum of per-module tensors)' },
+];
 
 export function byoOptions(f: Flags): Pick<SessionOptions, 'onnxModel' | 'keepHead' | 'scores'> {
   const models = (['tfjs-model', 'onnx-model', 'scores'] as const).filter((k) => f.has(k));

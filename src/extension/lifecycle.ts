@@ -41,7 +41,7 @@ export class WorkerLifecycle implements vscode.Disposable {
       },
     });
     this.worker.on('influence/backend', (b) => {
-      this.status.update(this.worker.state, b.backend);
+      this.status.backendReport(this.worker.state, b.backend, b.tried);
       log.appendLine(`compute backend: ${b.backend} (${b.tried.join('; ')})`);
     });
     this.settingsSub = vscode.workspace.onDidChangeConfiguration((e) => {

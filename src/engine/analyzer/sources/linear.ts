@@ -15,6 +15,8 @@ export function fitLinear(train: Dataset, test: Dataset, settings: AnalyzerSetti
   const K = train.classes.length;
   const kind = settings.linearModel !== 'auto' ? settings.linearModel : K === 2 ? 'logistic' : 'softmax';
   if (kind === 'logistic' && K !== 2) throw new InputError(`logistic regression needs two classes, the training data has ${K}`, train.file);
+  // Adding one vector to every class's weights changes no softmax probability: without λ the Hessian is singular.
+  if (settings.l2 === 0 && kind === 'softmax') throw new InputError(`l2 = 0 leaves the softmax model (${K} classes) without a unique optimum: adding the same vector to every class's weights changes no prediction, so the Hessian is singular and influence is undefined. Use a positive l2 (the default is 1e-3).`);
   const model = new LinearClassifier(kind, train.d, K);
   const obj = new Objective(model, train, { l2: settings.l2, regularizeBias: settings.regularizeBias });
   const t0 = performance.now();
