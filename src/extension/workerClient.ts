@@ -5,7 +5,7 @@
  * open, never a remembered answer from an earlier process. No `vscode` import: unit tests use it directly.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
@@ -79,6 +79,8 @@ export class WorkerClient {
   private exited: Promise<void> | null = null;
   /** A restart() in progress: requests wait for it instead of racing the old process. */
   private transition: Promise<void> | null = null;
+  /** An automatic restart waiting for its delay. */
+  private pendingRestart: { timer: NodeJS.Timeout; resolve: () => void } | null = null;
   private pending = new Map<string, string>();
   private seq = 0;
   private _state: WorkerState = 'stopped';
@@ -125,6 +127,9 @@ export class WorkerClient {
     this.stopping = false;
     this.setState('starting');
     this.cancelDir ??= mkdtempSync(path.join(os.tmpdir(), 'influence-lens-'));
+    // Request ids start again at 0 in every process: a cancel marker the dead process never consumed
+    // would cancel the new process's request with the same id the moment it starts.
+    for (const f of readdirSync(this.cancelDir)) rmSync(path.join(this.cancelDir, f), { force: true });
     const args = [`${CANCEL_DIR_FLAG}${this.cancelDir}`, `${BACKEND_FLAG}${this.opts.backend ?? 'auto'}`];
     const child = fork(this.opts.workerPath, args, {
       execArgv: this.opts.execArgv ?? [],
@@ -182,7 +187,9 @@ export class WorkerClient {
     const delay = this.opts.restartDelayMs ?? 300;
     // Requests made while restarting wait for the new process and the re-opened session.
     this.ready = new Promise<void>((resolve, reject) => {
-      setTimeout(() => {
+      // stop() (deactivate, or restart() during this delay) cancels this restart: it starts its own process.
+      this.pendingRestart = { timer: setTimeout(() => {
+        this.pendingRestart = null;
         if (this.stopping) { reject(new Error('worker stopped')); return; }
         this.ready = null;
         void this.start().then(async () => {
@@ -194,7 +201,7 @@ export class WorkerClient {
           this.opts.onRestarted?.(reopened);
           resolve();
         }, reject);
-      }, delay);
+      }, delay), resolve };
     });
     this.ready.catch(() => undefined);
   }
@@ -223,6 +230,8 @@ export class WorkerClient {
   /** `open` on the current connection; what it opened is recorded for that connection only. */
   private async openOn(params: OpenParams, opts: RequestOptions): Promise<OpenResult> {
     const conn = this.conn;
+    // The worker drops its session when it starts opening another one; a failed open leaves none.
+    if (this.opened?.conn === conn) this.opened = null;
     const res = await this.rawRequest('influence/open', params, opts);
     this.lastOpen = params;
     this.lastOpenResult = res;
@@ -277,6 +286,12 @@ export class WorkerClient {
   /** Stop the worker (deactivate). Waits up to 2 s for a clean exit, then kills it. */
   async stop(): Promise<void> {
     this.stopping = true;
+    if (this.pendingRestart) {
+      // Waiting requests go on (and find the worker stopped, or the process restart() starts).
+      clearTimeout(this.pendingRestart.timer);
+      this.pendingRestart.resolve();
+      this.pendingRestart = null;
+    }
     const child = this.child;
     if (child) {
       const exited = new Promise<void>((r) => child.once('exit', () => r()));

@@ -51,7 +51,10 @@ describe('worker: round trips through the API', function () {
     assertSameTop(got, cli, 5, 'command');
     // Group estimates follow (the tree and the panel show them).
     const lastGroups = () => (api as unknown as { lastGroups?: unknown[] }).lastGroups;
-    await waitFor('group estimates (api.lastGroups)', () => (lastGroups()?.length ?? 0) > 0, 300_000);
+    await waitFor('group estimates (api.lastGroups)', () => (lastGroups()?.length ?? 0) > 0, 300_000).catch((e: Error) => {
+      const notices = (api as unknown as { notices?: Array<{ level: string; text: string }> }).notices ?? [];
+      throw new Error(`${e.message}; messages shown: ${notices.map((n) => `${n.level}: ${n.text}`).join(' | ')}`);
+    });
     console.log(`      ${lastGroups()?.length} groups after ${secs()}; command settled: ${commandDone}`);
   });
 

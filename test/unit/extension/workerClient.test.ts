@@ -63,6 +63,43 @@ describe('worker client after a crash', () => {
     } finally { await c.dispose(); }
   });
 
+  test('a cancel the killed process never read does not cancel the new process\'s request with the same id', async () => {
+    const c = new WorkerClient({ workerPath: WORKER, execArgv: ['--import', 'tsx'], backend: 'cpu' });
+    try {
+      await c.request('influence/status', {}); // id 0
+      let cancel!: () => void;
+      const listeners: Array<() => void> = [];
+      let cancelled = false;
+      const token = { get isCancellationRequested() { return cancelled; }, onCancellationRequested(l: () => void) { listeners.push(l); return { dispose() {} }; } };
+      cancel = () => { cancelled = true; for (const l of listeners) l(); };
+      const spin = c.request('influence/spin', { ms: 60_000 }, { token }); // id 1
+      while (!c.inFlightMethods.includes('influence/spin')) await new Promise((r) => setTimeout(r, 20));
+      const pid = c.pid!;
+      process.kill(pid, 'SIGSTOP'); // it can not consume the marker now
+      cancel();
+      await new Promise((r) => setTimeout(r, 100)); // the marker file is written
+      process.kill(pid, 'SIGKILL');
+      await assert.rejects(spin);
+      await c.restart();
+      await c.request('influence/status', {}); // id 0 of the new process
+      const res = await c.request('influence/spin', { ms: 200 }); // id 1 again
+      assert.ok(res.iterations > 0, 'the new request ran');
+    } finally { await c.dispose(); }
+  });
+
+  test('a failed open leaves no session reported (the worker dropped the old one when it began)', async () => {
+    const c = new WorkerClient({ workerPath: WORKER, execArgv: ['--import', 'tsx'], backend: 'cpu' });
+    try {
+      const good: OpenParams = { trainFile: files.train, testFile: files.test, labelColumn: 'label', l2: 0.01 };
+      await c.request('influence/open', good);
+      const held = () => c.session?.params.trainFile;
+      assert.equal(held(), files.train);
+      await assert.rejects(c.request('influence/open', { ...good, trainFile: path.join(dir, 'missing.csv') }));
+      assert.equal(held(), undefined, 'the earlier session must not be reported after a failed open');
+      await assert.rejects(c.request('influence/explain', { testIndex: 0 }), /no data loaded/);
+    } finally { await c.dispose(); }
+  });
+
   test('restart() waits: a request sent while restarting is answered by the new process', async () => {
     const c = new WorkerClient({ workerPath: WORKER, execArgv: ['--import', 'tsx'], backend: 'cpu' });
     try {
