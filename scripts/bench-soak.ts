@@ -3,7 +3,7 @@
  * as the extension asks) to ONE worker process on the 8×8 digits, through the extension's WorkerClient.
  * Prints the failures (goal 0) and the worker's resident memory growth from request 100 to request 1,000
  * (goal < 10 %), with latency percentiles. The worker is the bundled dist/worker.js (run `npm run build`).
- * Usage: node --import tsx scripts/bench-soak.ts [--requests 1000] [--examples examples] [--worker dist/worker.js]
+ * Usage: node --import tsx scripts/bench-soak.ts [--requests 1000] [--examples examples] [--worker dist/worker.js] [--heap]
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -16,6 +16,9 @@ const arg = (name: string, fallback: string) => {
   return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 };
 const REQUESTS = Number(arg('requests', '1000'));
+// --heap: also collect garbage (worker started with --expose-gc) at the two measuring points and print the
+// retained V8 heap: a leak grows there. Off by default so the RSS figures come from an undisturbed run.
+const HEAP = process.argv.includes('--heap');
 const BASELINE_AT = Math.min(100, Math.floor(REQUESTS / 10));
 const out = (s = '') => process.stdout.write(s + '\n');
 
@@ -34,7 +37,8 @@ const pct = (xs: number[], q: number) => { const s = [...xs].sort((a, b) => a - 
   if (!existsSync(workerPath)) throw new Error(`${workerPath} not found: run npm run build first`);
   const ex = ensureDigitsExample(path.resolve(root, arg('examples', 'examples')));
   const logs: string[] = [];
-  const client = new WorkerClient({ workerPath, backend: 'cpu', onLog: (l) => logs.push(l) });
+  // --expose-gc only lets the status request collect garbage on demand (the retained-heap check below).
+  const client = new WorkerClient({ workerPath, backend: 'cpu', execArgv: HEAP ? ['--expose-gc'] : [], onLog: (l) => logs.push(l) });
   let crashes = 0;
   try {
     const t0 = performance.now();
@@ -44,6 +48,7 @@ const pct = (xs: number[], q: number) => { const s = [...xs].sort((a, b) => a - 
     const failures: string[] = [];
     const latency: number[] = [];
     let base: number | null = null, last: number | null = null, peak = 0;
+    let heapBase = 0, heapLast = 0;
     const samples: Array<[number, number]> = [];
     for (let r = 1; r <= REQUESTS; r++) {
       // Rows walk through the test set with a stride, so the direction cache (64 rows) keeps turning over.
@@ -61,8 +66,9 @@ const pct = (xs: number[], q: number) => { const s = [...xs].sort((a, b) => a - 
       if (client.pid !== pid) { crashes++; failures.push(`request ${r}: the worker process changed (${pid} → ${client.pid})`); break; }
       const rss = rssKiB(pid) ?? (await client.request('influence/status', {})).memoryMB * 1024;
       peak = Math.max(peak, rss);
-      if (r === BASELINE_AT) base = rss;
-      if (r === REQUESTS) last = rss;
+      const heap = async () => (HEAP ? (await client.request('influence/status', { gc: true })).heapUsedMB ?? 0 : 0);
+      if (r === BASELINE_AT) { base = rss; heapBase = await heap(); }
+      if (r === REQUESTS) { last = rss; heapLast = await heap(); }
       if (r % 100 === 0) samples.push([r, rss]);
     }
     out(`requests: ${REQUESTS}, failures: ${failures.length}${crashes ? ` (worker crashed ${crashes}×)` : ''}`);
@@ -72,6 +78,7 @@ const pct = (xs: number[], q: number) => { const s = [...xs].sort((a, b) => a - 
     if (base !== null && last !== null) {
       const growth = (last - base) / base;
       out(`RSS growth from request ${BASELINE_AT} to ${REQUESTS}: ${(base / 1024).toFixed(1)} → ${(last / 1024).toFixed(1)} MiB = ${(growth * 100).toFixed(1)} % (goal < 10 %), peak ${(peak / 1024).toFixed(1)} MiB`);
+      if (HEAP) out(`V8 heap retained after a full collection: ${heapBase.toFixed(1)} MiB at request ${BASELINE_AT}, ${heapLast.toFixed(1)} MiB at ${REQUESTS} (${(((heapLast - heapBase) / heapBase) * 100).toFixed(1)} %): growth there would be a leak; RSS also holds garbage not yet collected`);
       process.exitCode = failures.length === 0 && growth < 0.1 ? 0 : 1;
     } else process.exitCode = 1;
   } finally {

@@ -129,13 +129,24 @@ export interface SelfInfluenceParams extends WithProgress { top?: number }
 
 export interface FeaturesParams extends WithProgress { set: 'train' | 'test'; indices: number[] }
 
-export interface WorkerStatus { open: boolean; backend: string; pid: number; memoryMB: number }
+export interface WorkerStatus {
+  open: boolean; backend: string; pid: number;
+  /** Resident set size. */
+  memoryMB: number;
+  /** V8 heap in use (after a full collection when `gc` was asked and the worker runs with --expose-gc). */
+  heapUsedMB?: number;
+}
+
+export interface StatusParams extends WithProgress {
+  /** Diagnostics: collect garbage first (only with --expose-gc), so heapUsedMB is what is retained. */
+  gc?: boolean;
+}
 
 /** Test hook: a CPU-bound loop that polls cancellation like the engine does, for at most `ms`. */
 export interface SpinParams extends WithProgress { ms: number }
 
 // ── one constant per request ──
-export const Status = request<WithProgress, WorkerStatus>()('influence/status');
+export const Status = request<StatusParams, WorkerStatus>()('influence/status');
 export const Open = request<OpenParams, OpenResult>()('influence/open');
 export const Explain = request<ExplainParams, ExplainResponse>()('influence/explain');
 export const Groups = request<GroupsParams, GroupsResponse>()('influence/groups');

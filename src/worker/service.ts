@@ -45,7 +45,7 @@ export class WorkerService {
 
   /** Every request's handler, keyed by its protocol constant (the compiler checks none is missing). */
   readonly handlers: RequestHandlers<Work> = {
-    [Status.method]: () => this.status(),
+    [Status.method]: (p) => this.status(p.gc === true),
     [Open.method]: (p, work) => this.openSession(p, work),
     [Explain.method]: (p, work) => this.explain(p, work),
     [Groups.method]: (p, work) => this.groups(p, work),
@@ -80,8 +80,11 @@ export class WorkerService {
     return handler(params, this.work(token, progressTokenOf(params)));
   }
 
-  status(): WorkerStatus {
-    return { open: !!this.session, backend: this.backend, pid: process.pid, memoryMB: Math.round(process.memoryUsage().rss / 2 ** 20) };
+  status(collect = false): WorkerStatus {
+    const gc: unknown = Reflect.get(globalThis, 'gc');
+    if (collect && typeof gc === 'function') gc();
+    const mem = process.memoryUsage();
+    return { open: !!this.session, backend: this.backend, pid: process.pid, memoryMB: Math.round(mem.rss / 2 ** 20), heapUsedMB: Math.round(mem.heapUsed / 2 ** 16) / 16 };
   }
 
   private need(): EngineSession {
