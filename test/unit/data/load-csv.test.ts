@@ -84,7 +84,7 @@ describe('CSV loading', () => {
     assert.deepEqual([...test.y], [2, 2]);
   });
 
-  it('a 2000×785 CSV parses fast', () => {
+  it('a 2000×785 CSV parses to the right cells (its speed is measured by npm run bench, not here)', () => {
     const cols = 784;
     const header = ['label', ...Array.from({ length: cols }, (_, k) => `px${k}`)].join(',');
     const rows: string[] = [header];
@@ -94,15 +94,11 @@ describe('CSV loading', () => {
       rows.push(cells.join(','));
     }
     const text = rows.join('\n');
-    parseDataset(text, 'big.csv'); // warm-up
-    const t0 = performance.now();
     const ds = parseDataset(text, 'big.csv');
-    const ms = performance.now() - t0;
     assert.equal(ds.n, 2000);
     assert.equal(ds.d, 784);
     assert.equal(ds.X[1999 * 784 + 3], Number(rows[2000].split(',')[4]));
-    // The target is ≪ 200 ms (≈50 ms measured); the bound is loose so a loaded CI machine does not flake.
-    assert.ok(ms < 1000, `parse took ${ms.toFixed(0)} ms`);
+    for (const i of [0, 7, 1234]) assert.deepEqual([...ds.X.subarray(i * 784, (i + 1) * 784)], rows[i + 1].split(',').slice(1).map(Number));
   });
 
   it('never writes to the data file or its directory', () => {
