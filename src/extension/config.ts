@@ -2,11 +2,14 @@
  * `influence.config.json`: parsing and validation with positions (no `vscode` import, unit-tested).
  * The extension turns `ConfigProblem`s into diagnostics on the config file.
  */
-import type { InfluenceConfig, ModelConfig } from '../protocol';
+import type { ImagesConfig, InfluenceConfig, ModelConfig, ScoresConfig } from '../protocol';
 import { JsonSyntaxError, parseJsonTree, type JsonNode, type JsonProp } from './jsonTree';
 
 export const CONFIG_FILE_NAME = 'influence.config.json';
 export const DATA_EXTENSIONS = ['.csv', '.jsonl'];
+/** Also read by the worker: Parquet tables and image folders (<folder>/<class>/*.png|jpg, no extension). */
+export const TABLE_EXTENSIONS = [...DATA_EXTENSIONS, '.parquet'];
+const MODEL_TYPES = ['linear', 'tfjs', 'onnx'] as const;
 
 export interface ConfigProblem {
   message: string;
@@ -22,10 +25,10 @@ export interface ConfigCheck {
   config?: InfluenceConfig;
   problems: ConfigProblem[];
   /** Where the train/test values are (for "file not found" problems found later). */
-  fileRefs: Array<{ key: 'train' | 'test' | 'model.path'; value: string; offset: number; length: number }>;
+  fileRefs: Array<{ key: 'train' | 'test' | 'model.path' | 'scores.path'; value: string; offset: number; length: number }>;
 }
 
-const KNOWN = new Set(['$schema', 'train', 'test', 'labelColumn', 'model', 'imageShape']);
+const KNOWN = new Set(['$schema', 'train', 'test', 'labelColumn', 'model', 'imageShape', 'scores', 'images', 'featureColumns', 'ignoreColumns']);
 
 function extOf(p: string): string {
   const m = /\.[^./\\]+$/.exec(p);
@@ -57,7 +60,7 @@ export function validateConfigText(text: string): ConfigCheck {
     props.set(p.key, p);
     if (!KNOWN.has(p.key)) {
       err({ offset: p.keyOffset, length: p.keyLength }, p.key,
-        `Unknown property "${p.key}" (expected one of train, test, labelColumn, model, imageShape).`, 'warning');
+        `Unknown property "${p.key}" (expected one of ${[...KNOWN].filter((k) => k !== '$schema').join(', ')}).`, 'warning');
     }
   }
   const rootKeyRange = { offset: root.offset, length: 1 };
@@ -65,9 +68,10 @@ export function validateConfigText(text: string): ConfigCheck {
   const dataFile = (key: 'train' | 'test'): string | undefined => {
     const p = props.get(key);
     if (!p) { err(rootKeyRange, key, `Missing required property "${key}" (path of the ${key === 'train' ? 'training' : 'test'} data file, relative to this file).`); return undefined; }
-    if (p.value.type !== 'string' || !p.value.value.trim()) { err(p.value, key, `"${key}" must be a non-empty string (a .csv or .jsonl path).`); return undefined; }
+    if (p.value.type !== 'string' || !p.value.value.trim()) { err(p.value, key, `"${key}" must be a non-empty string (a .csv, .jsonl or .parquet path, or an image folder).`); return undefined; }
     const v = p.value.value;
-    if (!DATA_EXTENSIONS.includes(extOf(v))) err(p.value, key, `"${key}" must name a .csv or .jsonl file, not "${extOf(v) || 'no extension'}".`);
+    // No extension: an image folder <folder>/<class>/*.png|jpg.
+    if (extOf(v) && !TABLE_EXTENSIONS.includes(extOf(v))) err(p.value, key, `"${key}" must name a .csv, .jsonl or .parquet file or an image folder, not a "${extOf(v)}" file.`);
     fileRefs.push({ key, value: v, offset: p.value.offset, length: p.value.length });
     return v;
   };
@@ -90,10 +94,10 @@ export function validateConfigText(text: string): ConfigCheck {
       const mprops = new Map(m.props.map((p) => [p.key, p]));
       const t = mprops.get('type');
       const type = t?.value.type === 'string' ? t.value.value : undefined;
-      if (!t) err(m, 'model.type', 'Missing "type" in "model" ("linear" or "tfjs").');
-      else if (type !== 'linear' && type !== 'tfjs') err(t.value, 'model.type', `Unknown model type ${JSON.stringify(type ?? null)}: use "linear" or "tfjs".`);
+      if (!t) err(m, 'model.type', `Missing "type" in "model" (${MODEL_TYPES.map((x) => `"${x}"`).join(', ')}).`);
+      else if (!(MODEL_TYPES as readonly (string | undefined)[]).includes(type)) err(t.value, 'model.type', `Unknown model type ${JSON.stringify(type ?? null)}: use ${MODEL_TYPES.map((x) => `"${x}"`).join(', ')}.`);
       for (const p of m.props) {
-        const allowed = type === 'tfjs' ? ['type', 'path'] : ['type', 'l2'];
+        const allowed = type === 'tfjs' ? ['type', 'path'] : type === 'onnx' ? ['type', 'path', 'keepHead'] : ['type', 'l2'];
         if (!allowed.includes(p.key)) err({ offset: p.keyOffset, length: p.keyLength }, `model.${p.key}`, `Unknown property "${p.key}" for a ${type ?? 'model'} model.`, 'warning');
       }
       if (type === 'linear') {
@@ -115,6 +119,15 @@ export function validateConfigText(text: string): ConfigCheck {
           model = { type: 'tfjs', path: p.value.value };
           fileRefs.push({ key: 'model.path', value: p.value.value, offset: p.value.offset, length: p.value.length });
         }
+      } else if (type === 'onnx') {
+        const p = mprops.get('path');
+        const kh = mprops.get('keepHead');
+        if (kh && kh.value.type !== 'boolean') err(kh.value, 'model.keepHead', '"keepHead" must be true or false (true: use the model\'s own head weights as loaded).');
+        if (!p || p.value.type !== 'string' || !p.value.value) err(p?.value ?? m, 'model.path', 'An "onnx" model needs "path" (the .onnx file).');
+        else {
+          model = { type: 'onnx', path: p.value.value, ...(kh?.value.type === 'boolean' && kh.value.value ? { keepHead: true } : {}) };
+          fileRefs.push({ key: 'model.path', value: p.value.value, offset: p.value.offset, length: p.value.length });
+        }
       }
     }
   }
@@ -132,9 +145,54 @@ export function validateConfigText(text: string): ConfigCheck {
     }
   }
 
+  let scores: ScoresConfig | undefined;
+  const sp = props.get('scores');
+  if (sp) {
+    const v = sp.value;
+    if (v.type !== 'object') err(v, 'scores', '"scores" must be an object such as {"path": "pairwise_scores.safetensors", "format": "kronfluence"}.');
+    else {
+      const sprops = new Map(v.props.map((p) => [p.key, p]));
+      const strings: Record<string, string> = {};
+      for (const p of v.props) {
+        if (!['path', 'format', 'orientation', 'sign', 'tensor'].includes(p.key)) err({ offset: p.keyOffset, length: p.keyLength }, `scores.${p.key}`, `Unknown property "${p.key}" in "scores" (path, format, orientation, sign, tensor).`, 'warning');
+        else if (p.value.type !== 'string' || !p.value.value) err(p.value, `scores.${p.key}`, `"${p.key}" must be a non-empty string.`);
+        else strings[p.key] = p.value.value;
+      }
+      const path = sprops.get('path');
+      if (!path) err(v, 'scores.path', 'A "scores" block needs "path" (the score file: .safetensors, .npy or .mmap).');
+      else if (strings.path) {
+        scores = strings as unknown as ScoresConfig;
+        fileRefs.push({ key: 'scores.path', value: strings.path, offset: path.value.offset, length: path.value.length });
+      }
+      if (mp) err({ offset: sp.keyOffset, length: sp.keyLength }, 'scores', '"scores" replaces the model: remove "model" (imported scores are explained as they are).');
+    }
+  }
+
+  let images: ImagesConfig | undefined;
+  const imp = props.get('images');
+  if (imp) {
+    // The worker checks the values (sizes, means, channel order) and names the property when one is wrong.
+    if (imp.value.type !== 'object') err(imp.value, 'images', '"images" must be an object such as {"size": 28, "mean": 0.5, "std": 0.5}.');
+    else images = JSON.parse(text.slice(imp.value.offset, imp.value.offset + imp.value.length)) as ImagesConfig;
+  }
+
+  const columnList = (key: 'featureColumns' | 'ignoreColumns'): string[] | undefined => {
+    const p = props.get(key);
+    if (!p) return undefined;
+    const v = p.value;
+    if (v.type !== 'array' || !v.items.every((x) => x.type === 'string' && x.value)) { err(v, key, `"${key}" must be a list of column names, e.g. ["x1", "x2"].`); return undefined; }
+    return v.items.map((x) => (x as { value: string }).value);
+  };
+  const featureColumns = columnList('featureColumns');
+  const ignoreColumns = columnList('ignoreColumns');
+  if (featureColumns && ignoreColumns) err(props.get('ignoreColumns')!.value, 'ignoreColumns', 'Give "featureColumns" or "ignoreColumns", not both.');
+
   const ok = train && test && !problems.some((p) => p.severity === 'error');
   return {
-    config: ok ? { train, test, ...(labelColumn ? { labelColumn } : {}), ...(model ? { model } : {}), ...(imageShape ? { imageShape } : {}) } : undefined,
+    config: ok ? {
+      train, test, ...(labelColumn ? { labelColumn } : {}), ...(model ? { model } : {}), ...(imageShape ? { imageShape } : {}),
+      ...(scores ? { scores } : {}), ...(images ? { images } : {}), ...(featureColumns ? { featureColumns } : {}), ...(ignoreColumns ? { ignoreColumns } : {}),
+    } : undefined,
     problems,
     fileRefs,
   };
@@ -157,7 +215,7 @@ export async function checkConfigFiles(check: ConfigCheck, exists: (relPath: str
  * may only open files inside the workspace. A warning on the value says so.
  */
 export function checkOutsideWorkspace(check: ConfigCheck, inside: (relPath: string) => boolean): ConfigProblem[] {
-  return check.fileRefs.filter((ref) => ref.key !== 'model.path' && !inside(ref.value)).map((ref) => ({
+  return check.fileRefs.filter((ref) => (ref.key === 'train' || ref.key === 'test') && !inside(ref.value)).map((ref) => ({
     message: `${ref.value} is outside the workspace: it loads, but links to its rows will not open (links stay inside the workspace). ` +
       `Move the file into the workspace or add its folder to the workspace.`,
     offset: ref.offset, length: ref.length, severity: 'warning' as const, path: ref.key,

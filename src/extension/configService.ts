@@ -70,8 +70,7 @@ export class ConfigService implements vscode.Disposable {
       open: {
         trainFile: trainUri.fsPath, testFile: testUri.fsPath, labelColumn: c.labelColumn ?? 'label',
         l2: c.model?.type === 'linear' ? c.model.l2 : undefined, // undefined: the engine's default λ
-        modelType: c.model?.type ?? 'linear',
-        modelPath: c.model?.type === 'tfjs' ? resolveRelative(uri, c.model.path).fsPath : undefined,
+        ...modelParams(uri, c),
         configFile: uri.fsPath,
       },
     };
@@ -91,4 +90,18 @@ export class ConfigService implements vscode.Disposable {
     if (JSON.stringify(loaded?.open) !== before) this.changed.fire(loaded);
     return loaded;
   }
+}
+
+/** Which source the worker opens: imported scores, a model file (tfjs, onnx) or the linear model it fits. */
+function modelParams(uri: vscode.Uri, c: InfluenceConfig): Partial<OpenParams> {
+  const columns = { images: c.images, featureColumns: c.featureColumns, ignoreColumns: c.ignoreColumns };
+  if (c.scores) {
+    const { path, ...layout } = c.scores;
+    return { modelType: 'scores', modelPath: resolveRelative(uri, path).fsPath, scores: layout, ...columns };
+  }
+  const m = c.model;
+  if (m?.type === 'tfjs' || m?.type === 'onnx') {
+    return { modelType: m.type, modelPath: resolveRelative(uri, m.path).fsPath, ...(m.type === 'onnx' && m.keepHead ? { keepHead: true } : {}), ...columns };
+  }
+  return { modelType: 'linear', ...columns };
 }

@@ -80,6 +80,7 @@ export class ExplainFeature implements vscode.Disposable {
       view: {
         testFileName: config.config.test, trainFileName: config.config.train, imageShape,
         explain: e, sampleFeatures: res.sampleFeatures, rowFeatures: res.rowFeatures, settings: session.settings,
+        unavailable: session.result.capabilities?.filter((c) => !c.available),
       },
     });
     const label = `Test row ${testIndex}, line ${e.testLine} (label ${e.label}, predicted ${e.predicted})`;
@@ -133,7 +134,8 @@ export class ExplainFeature implements vscode.Disposable {
 
   private async retrainTop(testIndex: number, groups: GroupResult[], post: Panel['post'], current: () => boolean): Promise<void> {
     const n = Math.min(readSettings().retrainTopGroups, groups.length);
-    if (n <= 0) return;
+    // Imported scores have no model to retrain: the panel lists that as unavailable, with the reason.
+    if (n <= 0 || this.shown?.result.capabilities?.some((c) => c.name === 'retraining' && !c.available)) return;
     const specs = retrainSpecs(groups, n);
     post({ type: 'groups', testIndex, groups, pendingRetrain: specs.map((g) => g.name) });
     try {

@@ -2,7 +2,7 @@
  * extension ⇄ webview: `postMessage` with the typed unions `ToWebview` / `FromWebview`, and the view
  * models the panels render. Messages from the webview are untrusted and checked by `parseFromWebview`.
  */
-import type { Direction, ExplainResult, GroupResult, SelectResult, SweepResult } from './results';
+import type { Direction, ExplainResult, GroupResult, SelectResult, SweepResult, CapabilityView } from './results';
 import type { OpenParams } from './worker';
 
 /** The settings a session was opened with; sent with every view, so a result always says what produced it. */
@@ -24,6 +24,8 @@ export interface ExplainView {
   rowFeatures?: Record<number, number[]>;
   /** The session settings that produced this explanation. */
   settings?: SessionSettings;
+  /** What this source cannot do (imported scores: no second order, Newton step, retraining…), with the reason. */
+  unavailable?: CapabilityView[];
 }
 
 export interface SweepView {

@@ -60,10 +60,10 @@ describe('influence.config.json validation', () => {
     const by = (p: string) => c.problems.filter((x) => x.path === p);
     assert.equal(by('test').length, 1);
     assert.match(by('test')[0].message, /Missing required property "test"/);
-    assert.match(by('train')[0].message, /\.csv or \.jsonl/);
+    assert.match(by('train')[0].message, /\.csv, \.jsonl or \.parquet file or an image folder/);
     assert.equal(by('extra')[0].severity, 'warning');
     assert.equal(text.slice(by('extra')[0].offset, by('extra')[0].offset + by('extra')[0].length), '"extra"');
-    assert.match(by('model.type')[0].message, /"linear" or "tfjs"/);
+    assert.match(by('model.type')[0].message, /"linear", "tfjs", "onnx"/);
   });
 
   test('syntax errors are reported at their position', () => {
@@ -97,5 +97,43 @@ describe('influence.config.json validation', () => {
     assert.deepEqual(c.problems, []);
     assert.deepEqual(c.config?.imageShape, [28, 28]);
     assert.equal(guessImageShape(10), undefined);
+  });
+});
+
+describe('influence.config.json: models, scores and data brought by the user', () => {
+  test('an ONNX model, Parquet data and column lists are accepted and reach the config', () => {
+    const text = JSON.stringify({ train: 'd/train.parquet', test: 'd/test.parquet', model: { type: 'onnx', path: 'm.onnx', keepHead: true }, ignoreColumns: ['id', 'text'] });
+    const c = validateConfigText(text);
+    assert.deepEqual(c.problems, []);
+    assert.deepEqual(c.config?.model, { type: 'onnx', path: 'm.onnx', keepHead: true });
+    assert.deepEqual(c.config?.ignoreColumns, ['id', 'text']);
+    assert.deepEqual(c.fileRefs.map((r) => r.key), ['train', 'test', 'model.path']);
+  });
+
+  test('an imported score file names its file for the existence check; an image folder is a data path', () => {
+    const text = JSON.stringify({ train: 'images/train', test: 'images/test', scores: { path: 'pairwise_scores.safetensors', format: 'kronfluence' }, images: { size: 28 } });
+    const c = validateConfigText(text);
+    assert.deepEqual(c.problems, []);
+    assert.deepEqual(c.config?.scores, { path: 'pairwise_scores.safetensors', format: 'kronfluence' });
+    assert.deepEqual(c.config?.images, { size: 28 });
+    assert.ok(c.fileRefs.some((r) => r.key === 'scores.path' && r.value === 'pairwise_scores.safetensors'));
+  });
+
+  test('bad forms are errors on the value that is wrong', () => {
+    const cases: Array<[unknown, string, RegExp]> = [
+      [{ train: 'a.csv', test: 'b.csv', model: { type: 'onnx' } }, 'model.path', /needs "path"/],
+      [{ train: 'a.csv', test: 'b.csv', model: { type: 'torch', path: 'm.pt' } }, 'model.type', /"linear", "tfjs", "onnx"/],
+      [{ train: 'a.csv', test: 'b.csv', scores: { format: 'trak' } }, 'scores.path', /needs "path"/],
+      [{ train: 'a.csv', test: 'b.csv', scores: { path: 's.npy' }, model: { type: 'linear' } }, 'scores', /replaces the model/],
+      [{ train: 'a.csv', test: 'b.csv', featureColumns: ['x', 3] }, 'featureColumns', /list of column names/],
+      [{ train: 'a.xlsx', test: 'b.csv' }, 'train', /\.csv, \.jsonl or \.parquet/],
+    ];
+    for (const [cfg, path, message] of cases) {
+      const c = validateConfigText(JSON.stringify(cfg));
+      const p = c.problems.find((x) => x.path === path && x.severity === 'error');
+      assert.ok(p, `${JSON.stringify(cfg)}: no error on ${path} (${JSON.stringify(c.problems)})`);
+      assert.match(p.message, message);
+      assert.equal(c.config, undefined);
+    }
   });
 });
