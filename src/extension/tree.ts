@@ -87,7 +87,9 @@ export class HarmfulGroupsProvider implements vscode.TreeDataProvider<GroupNode>
         item.description = node.groups ? `${plural(node.groups.length, 'group')}${node.note ? ` · ${node.note}` : ''}` : node.note;
         item.tooltip = th ? `Icons mark groups whose removal effect matters: ${th.why}.` : undefined;
         item.contextValue = 'scope';
-        item.id = `scope:${node.id}:${node.label}`;
+        // A new id once groups arrive: VS Code keeps an item's collapsed state by id, and the scope was
+        // created collapsed-less (no children) while estimating; this way it opens expanded.
+        item.id = `scope:${node.id}:${node.label}:${node.groups?.length ? 'groups' : 'none'}`;
         return item;
       }
       case 'group': {

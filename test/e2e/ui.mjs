@@ -233,14 +233,27 @@ async function scenario(page, url, target) {
   // A correctly classified row: the sidebar marks only effects that matter relative to its loss.
   const correct = target.correct;
   if (correct) {
-    await openFile(page, 'test.csv');
+    // Click the test.csv tab (focus may be inside a webview, where Quick Open keys do not reach the workbench).
+    const tab = page.locator('.tab', { hasText: 'test.csv' }).first();
+    if (await tab.count()) {
+      await tab.click();
+      await page.locator('.editor-group-container.active .tab.active', { hasText: 'test.csv' }).waitFor({ timeout: 20000 });
+      await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+    } else await openFile(page, 'test.csv');
     await goToLine(page, correct.testIndex + 2);
     await runCommand(page, 'Influence Lens: Explain Prediction');
     await page.locator('.activitybar [aria-label^="Influence Lens"]').first().click();
     const pane2 = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Harmful Training Groups' }) }).first();
     const rows2 = pane2.locator('.monaco-list-row');
     await waitFor(`the sidebar on test row ${correct.testIndex}`, async () => (await rows2.allInnerTexts()).some((t) => t.includes(`Test row ${correct.testIndex},`)), STEP_MS);
-    await waitFor('its groups', async () => (await rows2.evaluateAll((els) => els.filter((e) => /ΔL/.test(e.textContent ?? '')).length)) > 0, STEP_MS);
+    await waitFor('its groups', async () => {
+      const n = await rows2.evaluateAll((els) => els.filter((e) => /ΔL/.test(e.textContent ?? '')).length);
+      if (n > 0) return true;
+      // Expand the sample's scope if it is collapsed.
+      const scope = rows2.filter({ hasText: `Test row ${correct.testIndex},` }).first();
+      if ((await scope.getAttribute('aria-expanded')) === 'false') await scope.click();
+      return false;
+    }, STEP_MS);
     await page.waitForTimeout(1500);
     const items = await rows2.evaluateAll((els) => els.map((e) => ({
       text: (e.textContent ?? '').replace(/\s+/g, ' '), icon: !!e.querySelector('.codicon-warning, .codicon-pass'),
