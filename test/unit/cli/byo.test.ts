@@ -4,22 +4,18 @@
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureDigitsExample } from '../../../src/tools/digitsExample';
 import { InfluenceSession } from '../../../src/engine/session';
 import { writeNpy, writeSafetensors } from '../scores/writers';
+import { cli } from '../../helpers/cli';
 
 const root = path.resolve(__dirname, '../../..');
 const FIX = path.join(root, 'test', 'fixtures', 'onnx');
 let dir: string, train: string, test_: string, session: InfluenceSession, ours: Float64Array[];
 
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli.ts'), ...args], { encoding: 'utf8', cwd: root });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 const tops = (o: { harmful: { index: number }[]; helpful: { index: number }[] }) => ({ harmful: o.harmful.map((r) => r.index), helpful: o.helpful.map((r) => r.index) });
 
 before(async () => {

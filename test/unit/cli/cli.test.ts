@@ -1,18 +1,14 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { rng, gauss } from '../../helpers/synthetic';
+import { cli } from '../../helpers/cli';
 
 const root = path.resolve(__dirname, '../../..');
 let dir: string, train: string, test_: string;
 
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli.ts'), ...args], { encoding: 'utf8', cwd: root });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 before(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'il-cli-'));

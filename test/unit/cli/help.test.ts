@@ -4,7 +4,6 @@
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,14 +18,11 @@ import { InputError } from '../../../src/engine/data/dataset';
 import { userGroups } from '../../../src/engine/groups/generators';
 import type { SweepResult } from '../../../src/engine/results';
 import { rng, gauss } from '../../helpers/synthetic';
+import { cli } from '../../helpers/cli';
 
 const root = path.resolve(__dirname, '../../..');
 let dir: string, train: string, test_: string;
 
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli.ts'), ...args], { encoding: 'utf8', cwd: root });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 before(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'il-help-'));
