@@ -19,70 +19,24 @@
 // Environment: E2E_VSIX, E2E_EXTENSION_DIR (stand-in extension with its own dist/cli.js),
 // E2E_TEST_INDEX (skip the search for a misclassified row), E2E_STEP_TIMEOUT_S (default 240),
 // plus the knobs of scripts/e2e/server.mjs.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { cliExplain, findMisclassified } from '../../scripts/e2e/cli.mjs';
 import {
-  REPO, RESULTS_DIR, cleanupTemp, cursorLine, ensureCodeServer, ensureExample, findVsix, launchBrowser, manifest,
-  openFile, prepareWorkspace, runCommand, startCodeServer, stopwatch, waitFor, webviewFrame,
+  clickCentered, goToLine, integers, layout, runScenario, setValue, shot as shotIn, tid,
+} from '../../scripts/e2e/page.mjs';
+import {
+  REPO, cursorLine, ensureExample, manifest, openFile, prepareWorkspace, runCommand, waitFor, webviewFrame,
 } from '../../scripts/e2e/server.mjs';
 
-const OUT = path.join(RESULTS_DIR, 'e2e');
 const EXT_DIR = path.resolve(process.env.E2E_EXTENSION_DIR ?? REPO);
 const EXT = manifest(EXT_DIR);
 const CLI = path.join(EXT_DIR, 'dist/cli.js');
 const STEP_MS = Number(process.env.E2E_STEP_TIMEOUT_S ?? 240) * 1000;
 const N_CLASSES = 10;
 const COMPARE_TOP = 5;
-const tid = (id) => `[data-testid="${id}"]`;
-const sw = stopwatch('e2e');
-const checks = [];
-function ok(what, detail = '') { checks.push({ what, ok: true, detail }); console.log(`  ok: ${what}${detail ? ` — ${detail}` : ''}`); }
-
-async function shot(page, name, frame) {
-  await page.screenshot({ path: path.join(OUT, `${name}.png`) });
-  // Close-up of the webview as the user sees it (its <iframe> element, not the whole scrolled body).
-  if (frame) await (await frame.frameElement()).screenshot({ path: path.join(OUT, `${name}-webview.png`) }).catch(() => {});
-}
-
-/** Sets an <input> (or a custom element with a `value` property) the way typing would. */
-async function setValue(locator, value) {
-  const tag = await locator.evaluate((el) => el.tagName);
-  if (tag === 'INPUT' || tag === 'TEXTAREA') { await locator.fill(String(value)); return; }
-  await locator.evaluate((el, v) => {
-    el.value = v;
-    el.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
-    el.dispatchEvent(new Event('change', { bubbles: true, composed: true }));
-  }, String(value));
-}
-
-/** Clicks an element of a webview after centring it (the bottom edge is where notification toasts sit). */
-async function clickCentered(locator) {
-  await locator.evaluate((el) => el.scrollIntoView({ block: 'center', inline: 'nearest' }));
-  await locator.click();
-}
-
-const integers = (s) => (String(s ?? '').match(/\d+/g) ?? []).map(Number);
-
-/** Cursor to 1-based `line` of the active editor (Go to Line). */
-async function goToLine(page, line) {
-  await page.keyboard.press('Control+G');
-  await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
-  await page.keyboard.type(String(line));
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: `line ${line}` }).first().waitFor({ timeout: 10000 });
-  await page.keyboard.press('Enter');
-  await waitFor(`cursor on line ${line}`, async () => (await cursorLine(page)) === line, 10000);
-}
-
-/** The webview's own width and whether anything sticks out sideways. */
-async function layout(frame, cellSelector) {
-  return frame.evaluate((sel) => {
-    const doc = document.documentElement;
-    const cells = [...document.querySelectorAll(sel)];
-    const right = cells.length ? Math.max(...cells.map((c) => c.getBoundingClientRect().right)) : 0;
-    return { width: doc.clientWidth, scrollWidth: doc.scrollWidth, cellRight: right, cells: cells.length };
-  }, cellSelector);
-}
+// Set by the harness before the scenario runs.
+let OUT, sw, ok;
+const shot = (page, name, frame) => shotIn(OUT, page, name, frame);
 
 async function scenario(page, url, target) {
   const { testIndex, result: ref } = target;
@@ -274,22 +228,25 @@ async function scenario(page, url, target) {
   // Reload Window: the Explain panel comes back with its explanation (fault 5).
   await runCommand(page, 'Developer: Reload Window');
   await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
-  const back = await webviewFrame(page, EXT.id, tid('sample-header'), STEP_MS);
-  const title = (await back.locator(tid('sample-header')).first().innerText()).replace(/\s+/g, ' ').trim();
+  // The old workbench's frames can still answer for a moment and then detach: retry until a frame
+  // of the reloaded window shows the header.
+  let back, title;
+  await waitFor('Explain panel after reload', async () => {
+    try {
+      back = await webviewFrame(page, EXT.id, tid('sample-header'), 10000);
+      title = (await back.locator(tid('sample-header')).first().innerText({ timeout: 5000 })).replace(/\s+/g, ' ').trim();
+      return true;
+    } catch { return false; }
+  }, STEP_MS, 1000);
   await shot(page, '9-after-reload', back);
   ok('the Explain panel is restored after Reload Window', title.slice(0, 80));
 }
 
-async function main() {
-  rmSync(OUT, { recursive: true, force: true });
-  mkdirSync(OUT, { recursive: true });
-  const vsix = findVsix();
-  ensureCodeServer();
+/** Reference answer from the CLI: a misclassified test row (and a correctly classified one). */
+async function prepare(h) {
+  ({ out: OUT, sw, ok } = h);
   ensureExample();
   const workspace = prepareWorkspace();
-  sw.mark(`workspace ready (${path.basename(vsix)})`);
-
-  // 1. reference answer from the CLI
   const target = process.env.E2E_TEST_INDEX
     ? { testIndex: Number(process.env.E2E_TEST_INDEX), result: await cliExplain({ cli: CLI, workspace, testIndex: Number(process.env.E2E_TEST_INDEX) }), tried: 1 }
     : await findMisclassified({ cli: CLI, workspace });
@@ -302,47 +259,14 @@ async function main() {
   }
   sw.mark(`CLI: test row ${target.testIndex} label ${r.label} predicted ${r.predicted} (${target.tried} CLI run(s))`);
   console.log(`  CLI top harmful: ${r.harmful.slice(0, COMPARE_TOP).map((h) => `${h.index}@${h.line ?? '?'}`).join(' ')}`);
-
-  const server = await startCodeServer({ workspace, vsix, logFile: path.join(OUT, 'server.log') });
-  sw.mark('server listening (vsix installed)');
-  const ctx = await launchBrowser(server);
-  const page = ctx.pages()[0] ?? await ctx.newPage();
-  // Console of every frame, including the webviews' out-of-process frames and the browser's
-  // own CSP reports ("Refused to …", "violates the following Content Security Policy …").
-  const consoleLog = [];
-  page.on('console', (m) => consoleLog.push({ type: m.type(), text: m.text(), url: m.location()?.url ?? '' }));
-  page.on('pageerror', (e) => consoleLog.push({ type: 'pageerror', text: String(e?.stack ?? e), url: '' }));
-  let failure;
-  try {
-    await scenario(page, server.workbenchUrl(), target);
-  } catch (e) {
-    failure = e;
-    await shot(page, 'failure').catch(() => {});
-  } finally {
-    await ctx.close().catch(() => {});
-    await server.stop();
-  }
-  writeFileSync(path.join(OUT, 'console.json'), JSON.stringify(consoleLog, null, 2));
-  const csp = consoleLog.filter((m) => /Content Security Policy|Refused to (apply|load|execute|connect|frame)/i.test(m.text));
-  const webviewErrors = consoleLog.filter((m) => (m.type === 'error' || m.type === 'pageerror') && /vscode-cdn|vscode-webview|webview/i.test(m.url) && !csp.includes(m));
-  for (const m of csp) console.log(`  CSP: ${m.text.slice(0, 300)}`);
-  for (const m of webviewErrors) console.log(`  webview error: ${m.text.slice(0, 300)} (${m.url})`);
-  if (!failure && csp.length) failure = new Error(`${csp.length} Content-Security-Policy report(s) in the console`);
-  if (!failure) ok('no CSP reports in any frame', `${consoleLog.length} console messages`);
-  sw.mark(failure ? 'FAILED' : 'passed');
-  writeFileSync(path.join(OUT, 'report.json'), JSON.stringify({
-    vsix: path.basename(vsix), testIndex: target.testIndex, timings: sw.marks, checks,
-    failure: failure ? String(failure.stack ?? failure) : null, csp, webviewErrors,
-  }, null, 2));
-  if (failure) throw failure;
+  return { workspace, target };
 }
 
-try {
-  await main();
-  console.log(`test:e2e passed in ${sw.elapsed().toFixed(1)}s; screenshots in ${path.relative(process.cwd(), OUT)}/`);
-} catch (e) {
-  console.error(`test:e2e FAILED: ${e?.stack ?? e}`);
-  process.exitCode = 1;
-} finally {
-  cleanupTemp();
-}
+await runScenario({
+  name: '',
+  prepare,
+  scenario: async ({ page, url, target }) => {
+    await scenario(page, url, target);
+    return { testIndex: target.testIndex };
+  },
+});
