@@ -7,7 +7,8 @@
 import * as vscode from 'vscode';
 import { parseFromWebview, type FromWebview, type PanelKind } from '../protocol';
 import { ExplainFeature } from './explain';
-import { jumpToRow, type JumpOutcome } from './jump';
+import { jumpToRow, type JumpOutcome, type RowOpeners } from './jump';
+import { rowOpeners } from './rowOpeners';
 import { WorkerLifecycle } from './lifecycle';
 import { Notifier, ReportedError } from './notify';
 import { BackgroundWork } from './progress';
@@ -40,6 +41,7 @@ class Controller implements vscode.Disposable {
   private readonly sweep: SweepFeature;
   private readonly sidebar: SidebarFeature;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly rows: RowOpeners;
 
   constructor(context: vscode.ExtensionContext) {
     const log = vscode.window.createOutputChannel('Influence Lens');
@@ -55,6 +57,7 @@ class Controller implements vscode.Disposable {
     this.explain = new ExplainFeature(this.s, this.sidebar.tree, context.extensionUri, onMessage);
     this.sweep = new SweepFeature(this.s, context.extensionUri, onMessage);
     this.sidebar.sampleSession = () => this.explain.shown;
+    this.rows = rowOpeners(this.s);
     const cmd = (id: string, fn: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, async (...args: never[]) => {
       try { return await fn(...args); } catch (e) { this.fail(e); return undefined; }
     });
@@ -69,7 +72,8 @@ class Controller implements vscode.Disposable {
       cmd('influenceLens.stopBackground', () => background.cancel()),
       // A window reload brings the panels back with their last view (the apps keep it in their state).
       this.explain.panel.serializer((state) => this.explain.restored(state)),
-      this.sweep.panel.serializer());
+      this.sweep.panel.serializer(),
+      this.rows.parquet);
   }
 
   api(): InfluenceLensApi {
@@ -127,7 +131,7 @@ class Controller implements vscode.Disposable {
       void this.s.notify.warn(reason);
       return { ok: false, reason };
     }
-    return jumpToRow(session, set, index);
+    return jumpToRow(session, set, index, this.rows);
   }
 
   /** Entry for tests and for the panels: validates, then dispatches. */
