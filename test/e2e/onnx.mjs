@@ -38,7 +38,17 @@ async function prepare({ sw }) {
   return { workspace, target, head, files };
 }
 
-async function scenario({ page, url, out, sw, ok, workspace, target, head, files }) {
+/** Files under `dir` (recursively) in folders named `name`. */
+function filesIn(dir, name, depth = 8) {
+  if (depth < 0 || !existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (!e.isDirectory()) return [];
+    return e.name === name ? readdirSync(p).map((f) => path.join(p, f)) : filesIn(p, name, depth - 1);
+  });
+}
+
+async function scenario({ page, url, out, sw, ok, serverDir, workspace, target, head, files }) {
   const { testIndex, result: ref } = target;
   await openWorkbench(page, url);
   sw.mark('workbench ready');
@@ -72,7 +82,12 @@ async function scenario({ page, url, out, sw, ok, workspace, target, head, files
   // The feature cache lives in the extension's storage folder: nothing new beside the model or the data.
   const now = readdirSync(workspace).sort();
   if (JSON.stringify(now) !== JSON.stringify(files)) throw new Error(`the workspace changed: ${files.join(', ')} → ${now.join(', ')}`);
-  ok('nothing written into the workspace (features cached in the extension\'s storage)', now.join(', '));
+  ok('nothing written into the workspace', now.join(', '));
+  const cached = await waitFor('ONNX features in the extension\'s storage folder', () => {
+    const f = filesIn(path.join(serverDir, 'user-data'), 'onnx-features').filter((p) => p.endsWith('.features'));
+    return f.length > 0 && f;
+  }, 15000);
+  ok('ONNX features cached in the extension\'s storage folder', cached.map((p) => path.relative(serverDir, p).replace(/[0-9a-f]{64}/g, '…')).join(', '));
   return { testIndex, top: want };
 }
 
