@@ -80,6 +80,7 @@ export class ExplainFeature implements vscode.Disposable {
       view: {
         testFileName: config.config.test, trainFileName: config.config.train, imageShape,
         explain: e, sampleFeatures: res.sampleFeatures, rowFeatures: res.rowFeatures, settings: session.settings,
+        sampleThumbnail: res.sampleThumbnail, rowThumbnails: res.rowThumbnails,
         unavailable: session.result.capabilities?.filter((c) => !c.available),
       },
     });

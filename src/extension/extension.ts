@@ -7,7 +7,8 @@
 import * as vscode from 'vscode';
 import { parseFromWebview, type FromWebview, type PanelKind } from '../protocol';
 import { ExplainFeature } from './explain';
-import { jumpToRow, type JumpOutcome } from './jump';
+import { jumpToRow, type JumpOutcome, type RowOpeners } from './jump';
+import { rowOpeners } from './rowOpeners';
 import { WorkerLifecycle } from './lifecycle';
 import { Notifier, ReportedError } from './notify';
 import { BackgroundWork } from './progress';
@@ -44,6 +45,7 @@ class Controller implements vscode.Disposable {
   private readonly verify: VerifyFeature;
   private readonly testSet: TestSetFeature;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly rows: RowOpeners;
 
   constructor(context: vscode.ExtensionContext) {
     const log = vscode.window.createOutputChannel('Influence Lens');
@@ -59,6 +61,7 @@ class Controller implements vscode.Disposable {
     this.explain = new ExplainFeature(this.s, this.sidebar.tree, context.extensionUri, onMessage);
     this.sweep = new SweepFeature(this.s, context.extensionUri, onMessage);
     this.sidebar.sampleSession = () => this.explain.shown;
+    this.rows = rowOpeners(this.s);
     this.verify = new VerifyFeature(this.s, this.explain.panel);
     this.testSet = new TestSetFeature(this.s, this.sidebar);
     const cmd = (id: string, fn: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, async (...args: never[]) => {
@@ -77,6 +80,7 @@ class Controller implements vscode.Disposable {
       // A window reload brings the panels back with their last view (the apps keep it in their state).
       this.explain.panel.serializer((state) => this.explain.restored(state)),
       this.sweep.panel.serializer(),
+      this.rows.parquet,
       this.verify,
       cmd('influenceLens.explainTestSet', (scope?: string) => this.explainTestSet(typeof scope === 'string' ? scope : undefined)));
   }
@@ -149,7 +153,7 @@ class Controller implements vscode.Disposable {
       void this.s.notify.warn(reason);
       return { ok: false, reason };
     }
-    return jumpToRow(session, set, index);
+    return jumpToRow(session, set, index, this.rows);
   }
 
   /** Entry for tests and for the panels: validates, then dispatches. */

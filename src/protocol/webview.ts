@@ -23,6 +23,9 @@ export interface ExplainView {
   explain: ExplainResult;
   sampleFeatures?: number[];
   rowFeatures?: Record<number, number[]>;
+  /** Image folders: thumbnails (PNG data URIs) of the sample's and the rows' image files. */
+  sampleThumbnail?: string;
+  rowThumbnails?: Record<number, string>;
   /** The session settings that produced this explanation. */
   settings?: SessionSettings;
   /** What this source cannot do (imported scores: no second order, Newton step, retraining…), with the reason. */

@@ -6,6 +6,7 @@
  */
 import { notification, request, type NotificationType, type RequestType } from './rpc';
 import type { ImagesConfig, ModelConfig, ScoresConfig } from './config';
+import type { RowSourceParams, RowSourceResult } from './rowSource';
 import type {
   CapabilityView, Direction, ExplainResult, FitReport, GroupResult, GroupSpec, SamplerName, SelectMethod, SelectResult,
   SelfInfluenceResult, SettingsEcho, SweepResult,
@@ -82,6 +83,9 @@ export interface ExplainResponse {
   /** Features of the test sample and of every harmful/helpful row, when asked for. */
   sampleFeatures?: number[];
   rowFeatures?: Record<number, number[]>;
+  /** Image folders: PNG data URIs of the test sample's and the listed rows' image files. */
+  sampleThumbnail?: string;
+  rowThumbnails?: Record<number, string>;
 }
 
 export interface GroupsParams extends WithProgress {
@@ -182,11 +186,12 @@ export const Sweep = request<SweepParams, SweepResult>()('influence/sweep');
 export const SelfInfluence = request<SelfInfluenceParams, SelfInfluenceResult>()('influence/selfInfluence');
 export const Features = request<FeaturesParams, number[][]>()('influence/features');
 export const Spin = request<SpinParams, { iterations: number }>()('influence/spin');
+export const RowSource = request<RowSourceParams, RowSourceResult>()('influence/rowSource');
 export const Verify = request<VerifyParams, VerifyView>()('influence/verify');
 export const TestSet = request<TestSetParams, TestSetView>()('influence/testSet');
 
 /** Every request the worker serves: the one list (the worker registers exactly these). */
-export const REQUESTS = { Status, Open, Explain, Groups, RetrainGroups, Select, Sweep, SelfInfluence, Features, Spin, Verify, TestSet } as const;
+export const REQUESTS = { Status, Open, Explain, Groups, RetrainGroups, Select, Sweep, SelfInfluence, Features, Spin, RowSource, Verify, TestSet } as const;
 
 type AnyRequest = (typeof REQUESTS)[keyof typeof REQUESTS];
 export type WorkerMethod = AnyRequest['method'];

@@ -10,13 +10,15 @@ import type { GroupSpec } from '../engine/results';
 import { SAMPLER_NAMES, type SamplerName } from '../engine/samplers/index';
 import { mostHarmfulFirst } from '../engine/influence/ranking';
 import {
-  Explain, Features, Groups, Open, RetrainGroups, Select, SelfInfluence, Spin, Status, Sweep, TestSet, Verify,
+  Explain, Features, Groups, Open, RetrainGroups, RowSource, Select, SelfInfluence, Spin, Status, Sweep, TestSet, Verify,
   type ExplainParams, type ExplainResponse, type FeaturesParams, type GroupResult, type GroupsParams, type GroupsResponse,
   type OpenParams, type OpenResult, type ParamsOf, type RequestHandlers, type ResultOf, type RetrainGroupsParams,
   type RetrainGroupsResponse, type SelectParams, type SelectResult, type SelfInfluenceParams, type SelfInfluenceResult,
   type SweepParams, type SweepResult, type WorkerMethod, type WorkerNotifications, type WorkerStatus,
 } from '../protocol';
 import { engineOpen, type EngineSession, type OpenSession } from './engine';
+import { rowSource } from './rowSource';
+import { thumbnailsOf } from './thumbnails';
 import { capabilitiesView, explainView, fitView, groupView, selectView, selfInfluenceView, settingsView, sweepView } from './views';
 import { TrustHandlers } from './trust';
 import { baselineOf, explainSentences, groupSentence, retrainedGroup } from './sentences';
@@ -58,6 +60,7 @@ export class WorkerService {
     [SelfInfluence.method]: (p, work) => this.selfInfluence(p, work),
     [Features.method]: (p) => this.features(p),
     [Spin.method]: (p, work) => this.spin(p.ms, work),
+    [RowSource.method]: (p) => { const s = this.need(); return rowSource(p.set === 'train' ? s.train : s.test, p); },
     [Verify.method]: (p, work) => this.trust.verify(this.need(), p, work),
     [TestSet.method]: (p, work) => this.trust.testSet(this.need(), p, work),
   };
@@ -140,12 +143,15 @@ export class WorkerService {
   explain(p: ExplainParams, work: Work): ExplainResponse {
     const s = this.need();
     const result = explainSentences(explainView(s.explain(p.testIndex, { top: p.top }, work)), s.train.n);
-    if (!p.withFeatures) return { result };
+    const shown = [...result.harmful, ...result.helpful].map((r) => r.index);
+    const rowThumbnails = thumbnailsOf(s.train, shown);
+    const pictures = rowThumbnails ? { rowThumbnails, sampleThumbnail: thumbnailsOf(s.test, [p.testIndex])?.[p.testIndex] } : {};
+    if (!p.withFeatures) return { result, ...pictures };
     const rowFeatures: Record<number, number[]> = {};
     // Rows as the user gave them (an ONNX source explains derived features).
     const train = s.train.inputs ?? s.train, test = s.test.inputs ?? s.test;
     for (const r of [...result.harmful, ...result.helpful]) rowFeatures[r.index] = Array.from(rowOf(train, r.index));
-    return { result, sampleFeatures: Array.from(rowOf(test, p.testIndex)), rowFeatures };
+    return { result, sampleFeatures: Array.from(rowOf(test, p.testIndex)), rowFeatures, ...pictures };
   }
 
   private candidates(s: EngineSession, testIndex: number | null, work: Work): GroupSpec[] {
