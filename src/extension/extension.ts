@@ -82,7 +82,7 @@ class Controller implements vscode.Disposable {
       this.sweep.panel.serializer(),
       this.rows.parquet,
       this.verify,
-      cmd('influenceLens.explainTestSet', (scope?: string) => this.testSet.explain(typeof scope === 'string' ? scope : undefined)));
+      cmd('influenceLens.explainTestSet', (scope?: string) => this.explainTestSet(typeof scope === 'string' ? scope : undefined)));
   }
 
   api(): InfluenceLensApi {
@@ -112,8 +112,18 @@ class Controller implements vscode.Disposable {
       get rejectedMessages() { return explain.panel.rejected + sweep.panel.rejected; },
       get lastVerify() { return verify.last; },
       get lastTestSet() { return testSet.last; },
-      explainTestSet: (scope) => testSet.explain(scope),
+      explainTestSet: (scope) => this.explainTestSet(scope),
     };
+  }
+
+  /** The test set took the worker from the sample's group estimates: carry on with them afterwards. */
+  private async explainTestSet(scope?: string) {
+    try { return await this.testSet.explain(scope); } finally { this.resumeStoppedGroups(); }
+  }
+
+  /** Restarts the explained sample's group estimates if a foreground request stopped them part-way. */
+  private resumeStoppedGroups(): void {
+    if (this.sidebar.tree.sample.note === 'stopped') this.explain.resumeGroups();
   }
 
   dispose(): void {
@@ -166,8 +176,12 @@ class Controller implements vscode.Disposable {
         return this.explain.optimizer.run(msg.testIndex, msg.k, msg.direction);
       case 'verifyOptimizer':
         return this.explain.optimizer.verify(msg.testIndex, msg.members);
-      case 'verify':
-        return this.verify.run(msg.testIndex, msg.subsets, msg.alpha);
+      case 'verify': {
+        // Verify took the worker from the sample's group estimates: carry on with them afterwards.
+        const res = await this.verify.run(msg.testIndex, msg.subsets, msg.alpha);
+        this.resumeStoppedGroups();
+        return res;
+      }
       case 'cancelVerify':
         this.verify.cancel();
         return { ok: true };
