@@ -15,6 +15,7 @@ import type { Services } from './services';
 import { SessionManager, sessionKey, type Session } from './session';
 import { SidebarFeature } from './sidebar';
 import { SweepFeature } from './sweep';
+import { TriageFeature } from './triage';
 import type { InfluenceLensApi } from './testApi';
 import { WorkerCancelledError } from './workerClient';
 
@@ -39,6 +40,7 @@ class Controller implements vscode.Disposable {
   private readonly explain: ExplainFeature;
   private readonly sweep: SweepFeature;
   private readonly sidebar: SidebarFeature;
+  private readonly triage: TriageFeature;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(context: vscode.ExtensionContext) {
@@ -55,6 +57,9 @@ class Controller implements vscode.Disposable {
     this.explain = new ExplainFeature(this.s, this.sidebar.tree, context.extensionUri, onMessage);
     this.sweep = new SweepFeature(this.s, context.extensionUri, onMessage);
     this.sidebar.sampleSession = () => this.explain.shown;
+    this.triage = new TriageFeature(this.s);
+    // After an edit refits the model, the Explain panel re-explains its row with the edited data.
+    this.triage.onRefitted = async () => { const e = this.explain.lastExplain; if (e && this.explain.panel.visible) await this.explain.explain(e.testIndex); };
     const cmd = (id: string, fn: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, async (...args: never[]) => {
       try { return await fn(...args); } catch (e) { this.fail(e); return undefined; }
     });
@@ -69,11 +74,20 @@ class Controller implements vscode.Disposable {
       cmd('influenceLens.stopBackground', () => background.cancel()),
       // A window reload brings the panels back with their last view (the apps keep it in their state).
       this.explain.panel.serializer((state) => this.explain.restored(state)),
-      this.sweep.panel.serializer());
+      this.sweep.panel.serializer(),
+      this.triage,
+      cmd('influenceLens.triage.refresh', () => this.triage.refresh()),
+      cmd('influenceLens.triage.relabel', (arg?: Parameters<TriageFeature['relabel']>[0]) => this.triage.relabel(arg)),
+      cmd('influenceLens.triage.exclude', (arg?: Parameters<TriageFeature['exclude']>[0]) => this.triage.exclude(arg)),
+      cmd('influenceLens.triage.undo', () => this.triage.undo()),
+      cmd('influenceLens.triage.redo', () => this.triage.redo()),
+      cmd('influenceLens.triage.revert', (arg?: Parameters<TriageFeature['revert']>[0]) => this.triage.revert(arg)),
+      cmd('influenceLens.triage.export', (arg?: Parameters<TriageFeature['exportCleaned']>[0]) => this.triage.exportCleaned(arg)),
+      cmd('influenceLens.triage.openRow', (line: number) => this.triage.openRow(line)));
   }
 
   api(): InfluenceLensApi {
-    const { s, explain, sweep, sidebar, lifecycle } = this;
+    const { s, explain, sweep, sidebar, lifecycle, triage } = this;
     return {
       worker: {
         request: (m, p) => s.sessions.raw(m, p),
@@ -97,6 +111,11 @@ class Controller implements vscode.Disposable {
       explainTestRow: (i) => explain.explain(i),
       get panels() { return { explain: explain.panel.webviewPanel, sweep: sweep.panel.webviewPanel }; },
       get rejectedMessages() { return explain.panel.rejected + sweep.panel.rejected; },
+      triage: {
+        get queue() { return triage.lastQueue; },
+        get effect() { return triage.lastEffect; },
+        get edits() { return triage.editsState; },
+      },
     };
   }
 

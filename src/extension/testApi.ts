@@ -4,7 +4,7 @@
  */
 import type * as vscode from 'vscode';
 import type {
-  ExplainResult, GroupResult, OpenParams, PanelKind, ParamsOf, ResultOf, SelectResult, SweepResult, WorkerMethod,
+  EditsEffectView, EditsStateView, ExplainResult, GroupResult, TriageView, OpenParams, PanelKind, ParamsOf, ResultOf, SelectResult, SweepResult, WorkerMethod,
 } from '../protocol';
 import type { LoadedConfig } from './configService';
 import type { Notice } from './notify';
@@ -39,4 +39,10 @@ export interface InfluenceLensApi {
   explainTestRow(testIndex: number): Promise<ExplainResult | undefined>;
   readonly panels: { explain: vscode.WebviewPanel | undefined; sweep: vscode.WebviewPanel | undefined };
   readonly rejectedMessages: number;
+  /** Suspect Training Rows: the queue shown, the edits in force and their before/after (run the influenceLens.triage.* commands). */
+  readonly triage: {
+    readonly queue: TriageView | undefined;
+    readonly effect: EditsEffectView | null;
+    readonly edits: EditsStateView | undefined;
+  };
 }

@@ -8,9 +8,11 @@
  *   worker.ts   extension ⇄ worker requests and notifications, one constant per method
  *   webview.ts  extension ⇄ webview messages and the panels' view models
  *   rpc.ts      the typed request/notification constant helpers
+ *   triage.ts   the triage queue and the user's edits (influence.edits.json) as view models
  */
 export * from './config';
 export * from './results';
 export * from './worker';
 export * from './webview';
 export * from './rpc';
+export * from './triage';

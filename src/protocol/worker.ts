@@ -10,6 +10,7 @@ import type {
   CapabilityView, Direction, ExplainResult, FitReport, GroupResult, GroupSpec, SamplerName, SelectMethod, SelectResult,
   SelfInfluenceResult, SettingsEcho, SweepResult,
 } from './results';
+import type { EditChangeView, EditsEffectView, EditsFileParams, EditsStateView, TriageView } from './triage';
 
 /** JSON-RPC error code of a request stopped by `$/cancelRequest` (same value as LSP). */
 export const REQUEST_CANCELLED = -32800;
@@ -45,6 +46,8 @@ export interface OpenParams extends WithProgress {
   ignoreColumns?: string[];
   /** Where the config came from, only for messages. */
   configFile?: string;
+  /** influence.edits.json beside the config: every fit of this session honours its relabel/exclude edits. */
+  edits?: EditsFileParams;
 }
 
 export interface OpenResult {
@@ -145,6 +148,55 @@ export interface StatusParams extends WithProgress {
 /** Test hook: a CPU-bound loop that polls cancellation like the engine does, for at most `ms`. */
 export interface SpinParams extends WithProgress { ms: number }
 
+export interface TriageParams extends WithProgress {
+  /** Test rows the harm signal is measured on: all | misclassified | class:C | rows:1,5,9 (default all). */
+  testSet?: string;
+  folds?: number;
+  seed?: number;
+  flagFraction?: number;
+  /** Rows listed (default 50). */
+  top?: number;
+}
+
+/** A change to the session's edits; the worker answers with the new file text (the extension writes it). */
+export type EditOp =
+  | { op: 'relabel'; line: number; to: string; reason?: string }
+  | { op: 'exclude'; line: number; reason?: string }
+  | { op: 'revert'; line: number }
+  | { op: 'undo' }
+  | { op: 'redo' };
+
+export type EditParams = EditOp & WithProgress & {
+  /** ISO time stamped on a new edit. */
+  at?: string;
+  /** The training file as the config names it (recorded in a new edits file). */
+  train?: string;
+};
+
+export interface EditResponse {
+  /** The whole new influence.edits.json (stable, human-readable). */
+  text: string;
+  state: EditsStateView;
+}
+
+export interface EditsEffectParams extends WithProgress { testSet?: string }
+
+export interface EditsEffectResponse {
+  state: EditsStateView;
+  /** Null when no edit is in force or the source cannot retrain (reason in `unavailable`). */
+  effect: EditsEffectView | null;
+  unavailable?: string;
+}
+
+export type ExportCleanedParams = WithProgress;
+
+export interface ExportCleanedResponse {
+  /** The training file's text with the edits applied; only CSV and JSONL. */
+  text: string;
+  format: 'csv' | 'jsonl';
+  changes: EditChangeView[];
+}
+
 // ── one constant per request ──
 export const Status = request<StatusParams, WorkerStatus>()('influence/status');
 export const Open = request<OpenParams, OpenResult>()('influence/open');
@@ -156,9 +208,14 @@ export const Sweep = request<SweepParams, SweepResult>()('influence/sweep');
 export const SelfInfluence = request<SelfInfluenceParams, SelfInfluenceResult>()('influence/selfInfluence');
 export const Features = request<FeaturesParams, number[][]>()('influence/features');
 export const Spin = request<SpinParams, { iterations: number }>()('influence/spin');
+export const Triage = request<TriageParams, TriageView>()('influence/triage');
+export const EditRows = request<EditParams, EditResponse>()('influence/edit');
+export const EditsEffect = request<EditsEffectParams, EditsEffectResponse>()('influence/editsEffect');
+export const ExportCleaned = request<ExportCleanedParams, ExportCleanedResponse>()('influence/exportCleaned');
 
 /** Every request the worker serves: the one list (the worker registers exactly these). */
-export const REQUESTS = { Status, Open, Explain, Groups, RetrainGroups, Select, Sweep, SelfInfluence, Features, Spin } as const;
+export const REQUESTS = { Status, Open, Explain, Groups, RetrainGroups, Select, Sweep, SelfInfluence, Features, Spin,
+  Triage, EditRows, EditsEffect, ExportCleaned } as const;
 
 type AnyRequest = (typeof REQUESTS)[keyof typeof REQUESTS];
 export type WorkerMethod = AnyRequest['method'];

@@ -10,13 +10,14 @@ import type { GroupSpec } from '../engine/results';
 import { SAMPLER_NAMES, type SamplerName } from '../engine/samplers/index';
 import { mostHarmfulFirst } from '../engine/influence/ranking';
 import {
-  Explain, Features, Groups, Open, RetrainGroups, Select, SelfInfluence, Spin, Status, Sweep,
+  EditRows, EditsEffect, Explain, ExportCleaned, Features, Groups, Open, RetrainGroups, Select, SelfInfluence, Spin, Status, Sweep, Triage,
   type ExplainParams, type ExplainResponse, type FeaturesParams, type GroupResult, type GroupsParams, type GroupsResponse,
   type OpenParams, type OpenResult, type ParamsOf, type RequestHandlers, type ResultOf, type RetrainGroupsParams,
   type RetrainGroupsResponse, type SelectParams, type SelectResult, type SelfInfluenceParams, type SelfInfluenceResult,
   type SweepParams, type SweepResult, type WorkerMethod, type WorkerNotifications, type WorkerStatus,
 } from '../protocol';
 import { engineOpen, type EngineSession, type OpenSession } from './engine';
+import { TriageService, parseEditsParam } from './triage';
 import { capabilitiesView, explainView, fitView, groupView, selectView, selfInfluenceView, settingsView, sweepView } from './views';
 
 /** What a handler can ask about its request: cancellation (polled by the engine). */
@@ -41,6 +42,7 @@ export class WorkerService {
   private opening: Promise<OpenResult> | null = null;
   private selfCache: SelfInfluenceResult | null = null;
   private candidateCache = new Map<string, GroupSpec[]>();
+  private readonly triageService: TriageService;
   backend = 'unknown';
 
   /** Every request's handler, keyed by its protocol constant (the compiler checks none is missing). */
@@ -55,9 +57,15 @@ export class WorkerService {
     [SelfInfluence.method]: (p, work) => this.selfInfluence(p, work),
     [Features.method]: (p) => this.features(p),
     [Spin.method]: (p, work) => this.spin(p.ms, work),
+    [Triage.method]: (p, work) => this.triageService.triage(p, work),
+    [EditRows.method]: (p) => this.triageService.edit(p),
+    [EditsEffect.method]: (p, work) => this.triageService.editsEffect(p, work),
+    [ExportCleaned.method]: () => this.triageService.exportCleaned(),
   };
 
-  constructor(private readonly notify: Notify, private readonly open: () => OpenSession = engineOpen) {}
+  constructor(private readonly notify: Notify, private readonly open: () => OpenSession = engineOpen) {
+    this.triageService = new TriageService(() => this.need(), open);
+  }
 
   work(token: RequestToken | undefined, progressToken: string | undefined): Work {
     let last = 0;
@@ -93,7 +101,7 @@ export class WorkerService {
   }
 
   async openSession(p: OpenParams, work: Work): Promise<OpenResult> {
-    const key = JSON.stringify([p.trainFile, p.testFile, p.labelColumn, p.l2, p.modelType, p.modelPath, p.keepHead, p.scores, p.images, p.featureColumns, p.ignoreColumns]);
+    const key = JSON.stringify([p.trainFile, p.testFile, p.labelColumn, p.l2, p.modelType, p.modelPath, p.keepHead, p.scores, p.images, p.featureColumns, p.ignoreColumns, p.edits?.text]);
     if (this.opening && key === this.openKey) return this.opening;
     if (!(this.session && key === this.openKey)) {
       const open = this.open();
@@ -107,9 +115,11 @@ export class WorkerService {
         trainFile: p.trainFile, testFile: p.testFile, labelColumn: p.labelColumn,
         model: { type: p.modelType ?? 'linear', path: p.modelPath, keepHead: p.keepHead, ...p.scores },
         images: p.images, featureColumns: p.featureColumns, ignoreColumns: p.ignoreColumns,
+        edits: parseEditsParam(p.edits),
       };
       this.opening = open(spec, { l2: p.l2 }, work).then((s) => {
         this.session = s;
+        this.triageService.sessionOpened(spec, { l2: p.l2 });
         return this.describe(s, { open: performance.now() - t0 });
       });
       try {
