@@ -99,7 +99,7 @@ export class TriageFeature implements vscode.Disposable {
       this.tree.stale = false;
       this.tree.note = undefined;
       this.queueKey = dataKey(ans.session.config.open);
-      this.view.message = `${q.rows.length} of ${q.n} training rows, most suspect first: self-influence, ${q.folds}-fold confident learning and harm to test set "${q.testSet}" (${q.testSetSize} rows). ${(q.ms / 1000).toFixed(1)} s.`;
+      this.view.message = `Top ${q.rows.length} of ${q.n} rows by self-influence, ${q.folds}-fold confident learning and harm to test set "${q.testSet}" (${(q.ms / 1000).toFixed(1)} s).`;
       this.s.log.appendLine(`triage: ${q.n} rows, ${q.folds} folds, test set ${q.testSet} (${q.testSetSize}) in ${q.ms} ms; flagged ${JSON.stringify(q.flagged)}`);
       await this.loadEffect();
       return q;

@@ -18,9 +18,9 @@ const SIGNAL_SHORT: Record<string, string> = { 'self-influence': 'self-influence
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 const num = (x: number) => (Math.abs(x) >= 1e-3 || x === 0 ? x.toFixed(4) : x.toExponential(2));
 
-/** "loss 0.412 → 0.409 · accuracy 86.7 % → 87.0 %": the figures of the before/after line. */
-export function effectFigures(e: EditsEffectView): string {
-  return `loss ${num(e.before.loss)} → ${num(e.after.loss)} · accuracy ${pct(e.before.accuracy)} → ${pct(e.after.accuracy)}`;
+/** The figures of the before/after line: "test loss 0.4120 → 0.4090" and "accuracy 86.7 % → 87.0 %". */
+export function effectFigures(e: EditsEffectView): { loss: string; accuracy: string } {
+  return { loss: `test loss ${num(e.before.loss)} → ${num(e.after.loss)}`, accuracy: `accuracy ${pct(e.before.accuracy)} → ${pct(e.after.accuracy)}` };
 }
 
 export function changeText(c: EditChangeView): string {
@@ -74,9 +74,10 @@ export class TriageTreeProvider implements vscode.TreeDataProvider<TriageNode> {
       }
       case 'effect': {
         const e = node.effect;
-        const item = new vscode.TreeItem('Before → after', vscode.TreeItemCollapsibleState.None);
-        item.description = effectFigures(e);
-        item.tooltip = new vscode.MarkdownString(`${e.sentence}\n\nMean test loss and accuracy on ${e.size} test rows, with the model fitted on the original training data (before) and on the edited data (after): both full fits.`);
+        const f = effectFigures(e);
+        const item = new vscode.TreeItem(f.loss, vscode.TreeItemCollapsibleState.None);
+        item.description = `${f.accuracy} (retrained)`;
+        item.tooltip = new vscode.MarkdownString(`**Before → after the edits**\n\n${e.sentence}\n\nMean test loss and accuracy on ${e.size} test rows, with the model fitted on the original training data (before) and on the edited data (after): both full fits.`);
         item.iconPath = new vscode.ThemeIcon(e.after.loss <= e.before.loss ? 'arrow-down' : 'arrow-up');
         item.contextValue = 'effect';
         item.id = 'triage:effect';

@@ -2,7 +2,7 @@
 //   1. Find Suspect Training Rows → the view lists the queue; its first row is the CLI's first row
 //   2. right-click that row → Relabel… → the quick pick offers the suggested label first → Enter
 //   3. influence.edits.json appears in the Explorer with that edit; train.csv is byte-identical
-//   4. a "Before → after" row shows the test loss and accuracy before and after, as the CLI's
+//   4. a before → after row shows the test loss and accuracy before and after, as the CLI's
 //      `triage --edits` reports them (retrained), and they differ
 //   5. Undo Last Edit → the edits file has no edit in force, the before/after row goes away
 // On the 8×8 digits (examples/digits8): the K-fold refits of the 784-pixel digits would take minutes.
@@ -27,12 +27,13 @@ function cli(workspace, extra) {
   }));
 }
 
-/** The figures the view shows: "loss 0.4120 → 0.4090 · accuracy 86.7 % → 87.0 %". */
+/** The figures the view shows: "test loss 0.4120 → 0.4090" and "accuracy 86.7 % → 87.0 %". */
 function figures(e) {
   const num = (x) => (Math.abs(x) >= 1e-3 || x === 0 ? x.toFixed(4) : x.toExponential(2));
   const pct = (x) => `${(100 * x).toFixed(1)} %`;
-  return `loss ${num(e.before.loss)} → ${num(e.after.loss)} · accuracy ${pct(e.before.accuracy)} → ${pct(e.after.accuracy)}`;
+  return [`test loss ${num(e.before.loss)} → ${num(e.after.loss)}`, `accuracy ${pct(e.before.accuracy)} → ${pct(e.after.accuracy)}`];
 }
+const FX_ROW = /^test loss \S+ → \S+/;
 
 const text = async (loc) => (await loc.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
 
@@ -77,7 +78,9 @@ async function scenario({ page, url, workspace, ref, ok, sw }) {
   await page.keyboard.press('Enter');
 
   // ---- 3. influence.edits.json appears; the data file is untouched ----
+  await runCommand(page, 'View: Show Explorer');
   await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'influence.edits.json' }).waitFor({ timeout: STEP_MS });
+  await shot(page, '3b-explorer');
   const editsPath = path.join(workspace, 'influence.edits.json');
   const doc = JSON.parse(readFileSync(editsPath, 'utf8'));
   const e = doc.edits?.[0];
@@ -89,24 +92,28 @@ async function scenario({ page, url, workspace, ref, ok, sw }) {
   ok('influence.edits.json appears in the Explorer with the edit; train.csv byte-identical', `${e.action} line ${e.line}: ${e.from} → ${e.to}`);
 
   // ---- 4. the before/after figures, as the CLI reports them for that edits file ----
+  await page.locator('.activitybar [aria-label^="Influence Lens"]').first().click();
   const cliFx = (await cli(workspace, ['--edits', editsPath, '--top', '1'])).edits;
   const want = figures(cliFx);
-  const fxRow = rows.filter({ hasText: 'Before → after' }).first();
-  const shown = await waitFor('the before/after row', async () => { const t = await text(fxRow); return t[0]?.includes('loss') && t[0]; }, STEP_MS);
+  const shown = await waitFor('the before/after row', async () => (await text(rows)).find((t) => FX_ROW.test(t)), STEP_MS);
   sw.mark('before/after shown');
   await shot(page, '4-before-after');
-  if (!shown.includes(want)) throw new Error(`the view shows "${shown}", the CLI's figures are "${want}"`);
+  if (!want.every((w) => shown.includes(w))) throw new Error(`the view shows "${shown}", the CLI's figures are "${want.join('", "')}"`);
   if (cliFx.before.loss === cliFx.after.loss) throw new Error('the relabel did not change the test loss');
   ok('the before/after figures change, as the CLI reports them (retrained)', shown);
 
   // ---- 5. Undo ----
   await runCommand(page, 'Influence Lens: Undo Last Edit');
   await waitFor('no edit in force in influence.edits.json', () => JSON.parse(readFileSync(editsPath, 'utf8')).edits.length === 0, STEP_MS);
-  await waitFor('the before/after row to go away', async () => (await rows.filter({ hasText: 'Before → after' }).count()) === 0, STEP_MS);
-  const after = (await text(rows)).filter((t) => /^line \d+ · label/.test(t));
+  await waitFor('the before/after row to go away', async () => !(await text(rows)).some((t) => FX_ROW.test(t)), STEP_MS);
+  // The queue recomputed on the original data lists the CLI's first row again.
+  const after = await waitFor(`the queue to start with "${firstText}" again`, async () => {
+    const t = (await text(rows)).filter((x) => /^line \d+ · label/.test(x));
+    return t[0]?.startsWith(firstText) && t;
+  }, STEP_MS);
   await shot(page, '5-undone');
   if (!readFileSync(path.join(workspace, 'train.csv')).equals(trainBytes)) throw new Error('train.csv changed');
-  ok('Undo takes the edit back: no edit in force, no before/after row', `first row now "${after[0]}"`);
+  ok('Undo takes the edit back: no edit in force, no before/after row, the queue as before', `first row "${after[0]}"`);
   return { relabel: e, figures: shown };
 }
 
