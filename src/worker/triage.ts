@@ -2,7 +2,8 @@
  * The worker's side of triage and edits: the queue of suspect training rows (engine triage/queue.ts),
  * changes to the session's influence.edits.json (answered as the file's new text: the extension writes
  * it, the worker never writes a file), the before/after of the edits (a second fit on the unedited
- * data, kept while the data and settings stay the same) and the cleaned copy's text for Export.
+ * data, whose test metrics are kept while the data and settings stay the same) and the cleaned copy's
+ * text for Export.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -13,10 +14,10 @@ import {
 import { exportEdited } from '../engine/editsExport';
 import { UnavailableError } from '../engine/analyzer/capabilities';
 import type { AnalyzerSettings, SourceSpec } from '../engine/analyzer/index';
-import type { Fitted } from '../engine/influence/testSet';
-import { canRetrain, parseTestSetScope } from '../engine/influence/testSet';
+import type { Fitted, SetMetrics, TestSetScope } from '../engine/influence/testSet';
+import { canRetrain, parseTestSetScope, resolveTestSet, scopeName, setMetrics } from '../engine/influence/testSet';
 import { triage } from '../engine/triage/queue';
-import { editsEffect } from '../engine/triage/editsEffect';
+import { describeEditsEffect } from '../engine/triage/editsEffect';
 import type { Work } from '../engine/types';
 import type {
   EditChangeView, EditParams, EditResponse, EditsEffectParams, EditsEffectResponse, EditsFileParams, EditsStateView,
@@ -53,8 +54,8 @@ interface Opened { spec: SourceSpec; settings: Partial<AnalyzerSettings> }
 export class TriageService {
   private opened: Opened | null = null;
   private cache: { key: string; view: TriageView } | null = null;
-  /** The fit on the unedited data, for the "before" of before/after. */
-  private baseline: { key: string; session: Promise<EngineSession> } | null = null;
+  /** Test-set metrics under the fit on the unedited data, by data/settings and test set. */
+  private readonly before = new Map<string, { rows: Int32Array; metrics: SetMetrics }>();
 
   constructor(private readonly need: () => EngineSession, private readonly open: () => OpenSession) {}
 
@@ -62,11 +63,6 @@ export class TriageService {
   sessionOpened(spec: SourceSpec, settings: Partial<AnalyzerSettings>): void {
     this.opened = { spec, settings };
     this.cache = null;
-    const key = this.baseKey();
-    if (this.baseline && this.baseline.key !== key) {
-      void this.baseline.session.then((s) => s.dispose(), () => undefined);
-      this.baseline = null;
-    }
   }
 
   private baseKey(): string {
@@ -134,15 +130,40 @@ export class TriageService {
       if (e instanceof UnavailableError) return { state, effect: null, unavailable: e.message };
       throw e;
     }
-    const key = this.baseKey();
-    if (!this.baseline || this.baseline.key !== key) {
-      const { edits: _e, ...spec } = this.opened.spec;
-      this.baseline = { key, session: this.open()(spec, this.opened.settings, work) };
-      this.baseline.session.catch(() => { if (this.baseline?.key === key) this.baseline = null; });
+    const scope = parseTestSetScope(p.testSet ?? 'all');
+    const before = await this.beforeEdits(scope, work);
+    // The set is chosen under the original model (e.g. the rows it misclassified) and scored under both fits.
+    const after = setMetrics(edited, before.rows, edited.ctx.theta);
+    const counts = { relabelled: state.relabelled, excluded: state.excluded };
+    return {
+      state,
+      effect: {
+        testSet: scopeName(scope), size: before.rows.length, ...counts, before: { ...before.metrics }, after: { ...after },
+        sentence: describeEditsEffect(counts, before.rows.length, before.metrics, after),
+      },
+    };
+  }
+
+  /**
+   * The test set's loss and accuracy under a fit on the unedited data: one extra fit, kept as two numbers
+   * (not as a second session: its Hessian could be as large as the session's own).
+   */
+  private async beforeEdits(scope: TestSetScope, work: Work): Promise<{ rows: Int32Array; metrics: SetMetrics }> {
+    const key = JSON.stringify([this.baseKey(), scope]);
+    const hit = this.before.get(key);
+    if (hit) return hit;
+    const { edits: _e, ...spec } = this.opened!.spec;
+    const base = await this.open()(spec, this.opened!.settings, work);
+    try {
+      const f = fittedOf(base, 'before/after of the edits');
+      const rows = resolveTestSet(f, scope);
+      const entry = { rows, metrics: setMetrics(f, rows, f.ctx.theta) };
+      if (this.before.size >= 8) this.before.clear();
+      this.before.set(key, entry);
+      return entry;
+    } finally {
+      base.dispose();
     }
-    const original = fittedOf(await this.baseline.session, 'before/after of the edits');
-    const e = editsEffect(original, edited, { relabelled: state.relabelled, excluded: state.excluded }, parseTestSetScope(p.testSet ?? 'all'));
-    return { state, effect: { ...e, before: { ...e.before }, after: { ...e.after } } };
   }
 
   exportCleaned(): ExportCleanedResponse {
@@ -159,10 +180,5 @@ export class TriageService {
     try { text = fs.readFileSync(file, 'utf8'); } catch (e) { throw new InputError(`cannot read the training file (${(e as Error).message})`, file); }
     const copy = exportEdited(text, format, doc, { file, labelColumn: this.opened?.spec.labelColumn });
     return { text: copy.text, format, changes: editsState(doc).changes };
-  }
-
-  dispose(): void {
-    void this.baseline?.session.then((s) => s.dispose(), () => undefined);
-    this.baseline = null;
   }
 }

@@ -68,6 +68,12 @@ describe('worker: triage and edits', () => {
     assert.notEqual(fx.effect.before.loss, fx.effect.after.loss);
     assert.match(fx.effect.sentence, /1 relabelled.*\(retrained\)/);
 
+    // A set chosen under the original model (its misclassified rows) is scored under both fits.
+    const mis = await service.handle('influence/editsEffect', { testSet: 'misclassified' });
+    assert.ok(mis.effect && mis.effect.size > 0);
+    assert.equal(mis.effect.before.accuracy, 0, 'the original model gets none of its misclassified rows right');
+    assert.equal(mis.effect.size, Math.round((1 - want.before.accuracy) * all.length));
+
     const copy = await service.handle('influence/exportCleaned', {});
     assert.equal(copy.text, lines.join('\n'), 'the cleaned copy is the hand-edited file');
     assert.deepEqual(copy.changes, [{ line: row.line, action: 'relabel', from: row.label, to: row.suggested, reason: 'test' }]);
