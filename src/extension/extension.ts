@@ -115,6 +115,7 @@ class Controller implements vscode.Disposable {
         get queue() { return triage.lastQueue; },
         get effect() { return triage.lastEffect; },
         get edits() { return triage.editsState; },
+        get message() { return triage.message; },
       },
     };
   }

@@ -44,5 +44,7 @@ export interface InfluenceLensApi {
     readonly queue: TriageView | undefined;
     readonly effect: EditsEffectView | null;
     readonly edits: EditsStateView | undefined;
+    /** The view's message: what the queue is, or why there is none. */
+    readonly message: string | undefined;
   };
 }

@@ -57,6 +57,8 @@ export class TriageFeature implements vscode.Disposable {
   get lastQueue(): TriageView | undefined { return this.tree.queue; }
   get lastEffect(): EditsEffectView | null { return this.tree.effect; }
   get editsState(): EditsStateView | undefined { return this.tree.state; }
+  /** The view's message line (what the queue is, or why there is none). */
+  get message(): string | undefined { return this.view.message; }
 
   private clear(): void {
     this.tree.queue = undefined;

@@ -8,17 +8,21 @@ import { execFile } from 'child_process';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { activate, asExplain, extensionPath, waitFor, workspaceRoot, wsFile } from './helpers';
+import { writeNpy } from '../unit/scores/writers';
 
 interface Row { line: number; label: string; suggested: string | null }
 interface Metrics { loss: number; accuracy: number }
 interface Api {
   readonly config?: { open: { trainFile: string; edits?: { text: string } } };
   explainTestRow(i: number): Promise<unknown>;
+  readonly lastExplain?: { testIndex: number; testLoss: number };
   readonly triage: {
     readonly queue?: { rows: Row[]; n: number };
     readonly effect: { before: Metrics; after: Metrics; sentence: string } | null;
     readonly edits?: { changes: { line: number }[] };
+    readonly message?: string;
   };
+  readonly notices: readonly { level: string; text: string }[];
 }
 
 const read = async (uri: vscode.Uri) => Buffer.from(await vscode.workspace.fs.readFile(uri));
@@ -88,7 +92,12 @@ describe('triage: Suspect Training Rows, Relabel, Undo, Export', function () {
       assert.ok(Math.abs(fx[k].loss - cli[k].loss) < 1e-6, `${k} loss: extension ${fx[k].loss}, CLI ${cli[k].loss}`);
       assert.strictEqual(fx[k].accuracy, cli[k].accuracy, `${k} accuracy`);
     }
+    // The Explain panel (open since explainTestRow) was re-explained with the refitted model.
+    assert.strictEqual(api.lastExplain?.testIndex, 0);
+    const refreshed = api.lastExplain?.testLoss;
+    assert.notStrictEqual(refreshed, loss0.testLoss, 'the open Explain panel is refreshed after the edit');
     const loss1 = asExplain(await api.explainTestRow(0)) as unknown as { testLoss: number };
+    assert.strictEqual(loss1.testLoss, refreshed, 'refreshed with the refitted model');
     assert.notStrictEqual(loss1.testLoss, loss0.testLoss, 'explanations use the refitted model');
 
     // Export writes the cleaned copy where asked; the training file stays as it is.
@@ -107,5 +116,25 @@ describe('triage: Suspect Training Rows, Relabel, Undo, Export', function () {
     const loss2 = asExplain(await api.explainTestRow(0)) as unknown as { testLoss: number };
     assert.ok(Math.abs(loss2.testLoss - loss0.testLoss) < 1e-9, `undo restores the fit: ${loss2.testLoss} vs ${loss0.testLoss}`);
     assert.ok((await read(wsFile('train8.csv'))).equals(data));
+  });
+
+  it('a source that cannot retrain (imported scores) gets a message instead of a queue, and no error', async () => {
+    const nTrain = 1000, nTest = 300;
+    const values = new Float32Array(nTest * nTrain);
+    for (let k = 0; k < values.length; k++) values[k] = ((k * 7919) % 1000) / 1e4 - 0.05;
+    writeNpy(wsFile('scores8.npy').fsPath, nTest, nTrain, values);
+    await vscode.workspace.fs.writeFile(cfg, Buffer.from(JSON.stringify({ train: 'train8.csv', test: 'test8.csv', labelColumn: 'label',
+      scores: { path: 'scores8.npy', format: 'npy', orientation: 'test-by-train', sign: 'helpful-positive' } }, null, 2)));
+    await waitFor('the config to name the scores', () => (api.config?.open as { modelType?: string } | undefined)?.modelType === 'scores', 30_000);
+    const seen = api.notices.length;
+    try {
+      const q = await vscode.commands.executeCommand('influenceLens.triage.refresh');
+      assert.strictEqual(q, undefined);
+      assert.strictEqual(api.triage.queue, undefined);
+      assert.match(api.triage.message ?? '', /refits the model per fold, and this source cannot retrain: .+/);
+      assert.deepStrictEqual(api.notices.slice(seen).filter((n) => n.level === 'error'), []);
+    } finally {
+      await vscode.workspace.fs.delete(wsFile('scores8.npy')).then(undefined, () => undefined);
+    }
   });
 });
