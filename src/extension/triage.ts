@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import type { EditOp, EditsEffectView, EditsStateView, OpenParams, TriageRowView, TriageView } from '../protocol';
 import { writeEditsBeside } from './editsFile';
-import { jumpToLine } from './jump';
+import { isInsideWorkspace, jumpToLine } from './jump';
 import type { Services } from './services';
 import type { Session } from './session';
 import { exportCleanedCopy, type ExportArg } from './triageExport';
@@ -126,9 +126,17 @@ export class TriageFeature implements vscode.Disposable {
     this.tree.changed();
   }
 
-  openRow(line: number): Promise<unknown> {
+  /** Opens training row `line`: the training file at that line, or the row's own image (image folders). */
+  async openRow(line: number): Promise<unknown> {
     const config = this.s.sessions.configs.current;
-    if (!config || !Number.isInteger(line)) return Promise.resolve({ ok: false, reason: 'no configuration' });
+    if (!config || !Number.isInteger(line)) return { ok: false, reason: 'no configuration' };
+    const file = this.rowOf(line)?.file;
+    if (file && file !== config.trainUri.fsPath && /\.(png|jpe?g)$/i.test(file)) {
+      const uri = vscode.Uri.file(file);
+      if (!isInsideWorkspace(uri)) return { ok: false, reason: `${file} is outside the workspace` };
+      await vscode.commands.executeCommand('vscode.open', uri);
+      return { ok: true, line };
+    }
     return jumpToLine(config.trainUri, line);
   }
 
