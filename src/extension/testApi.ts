@@ -4,7 +4,8 @@
  */
 import type * as vscode from 'vscode';
 import type {
-  EditsEffectView, EditsStateView, ExplainResult, GroupResult, TriageView, OpenParams, PanelKind, ParamsOf, ResultOf, SelectResult, SweepResult, WorkerMethod,
+  EditsEffectView, EditsStateView, ExplainResult, GroupResult, OpenParams, PanelKind, ParamsOf, ResultOf, SelectResult, SweepResult, TestSetView,
+  TriageView, VerifyView, WorkerMethod,
 } from '../protocol';
 import type { LoadedConfig } from './configService';
 import type { Notice } from './notify';
@@ -47,4 +48,10 @@ export interface InfluenceLensApi {
     /** The view's message: what the queue is, or why there is none. */
     readonly message: string | undefined;
   };
+  /** The last Verify answer shown in the Explain panel. */
+  readonly lastVerify: VerifyView | undefined;
+  /** The last Explain the Test Set result (the sidebar's "For the test set" section). */
+  readonly lastTestSet: TestSetView | undefined;
+  /** Explain the Test Set with a scope (all | misclassified | class:C | rows:…), without the quick pick. */
+  explainTestSet(scope: string): Promise<TestSetView | undefined>;
 }

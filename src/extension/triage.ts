@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import type { EditOp, EditsEffectView, EditsStateView, OpenParams, TriageRowView, TriageView } from '../protocol';
 import { writeEditsBeside } from './editsFile';
-import { isInsideWorkspace, jumpToLine } from './jump';
+import { jumpToLine, jumpToRow, type RowOpeners } from './jump';
 import type { Services } from './services';
 import type { Session } from './session';
 import { exportCleanedCopy, type ExportArg } from './triageExport';
@@ -39,6 +39,8 @@ export class TriageFeature implements vscode.Disposable {
   private written: string | undefined;
   /** One action at a time: each reads the edits the previous one wrote. */
   private chain: Promise<unknown> = Promise.resolve();
+  /** How rows that are not lines of text open (Parquet, image folders); set by the controller. */
+  openers: RowOpeners | undefined;
   /** Re-explain what the Explain panel shows (set by the controller). */
   onRefitted: (() => Promise<unknown>) | undefined;
 
@@ -126,17 +128,14 @@ export class TriageFeature implements vscode.Disposable {
     this.tree.changed();
   }
 
-  /** Opens training row `line`: the training file at that line, or the row's own image (image folders). */
+  /** Opens training row `line` where it lives: the file at that line, a Parquet row view, an image. */
   async openRow(line: number): Promise<unknown> {
-    const config = this.s.sessions.configs.current;
+    const session = this.s.sessions.current;
+    const config = session?.config ?? this.s.sessions.configs.current;
     if (!config || !Number.isInteger(line)) return { ok: false, reason: 'no configuration' };
-    const file = this.rowOf(line)?.file;
-    if (file && file !== config.trainUri.fsPath && /\.(png|jpe?g)$/i.test(file)) {
-      const uri = vscode.Uri.file(file);
-      if (!isInsideWorkspace(uri)) return { ok: false, reason: `${file} is outside the workspace` };
-      await vscode.commands.executeCommand('vscode.open', uri);
-      return { ok: true, line };
-    }
+    // By line, not index: an excluded row leaves the session's data, and indices after it shift.
+    const index = session ? session.result.trainLines.indexOf(line) : -1;
+    if (session && index >= 0) return jumpToRow(session, 'train', index, this.openers);
     return jumpToLine(config.trainUri, line);
   }
 

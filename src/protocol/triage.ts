@@ -3,6 +3,7 @@
  * The edits file itself (influence.edits.json) is parsed, changed and written as text by the worker's
  * engine; the extension only stores that text beside the config and sends it back with `open`.
  */
+import type { SetMetricsView } from './trust';
 
 /** The edits file the extension read beside the config, sent with `open` so every fit honours it. */
 export interface EditsFileParams {
@@ -42,8 +43,6 @@ export interface TriageView {
   /** Time the worker took (ms). */
   ms: number;
 }
-
-export interface SetMetricsView { loss: number; accuracy: number }
 
 /** Test loss and accuracy before (original data) and after the edits, both full fits. */
 export interface EditsEffectView {

@@ -81,8 +81,7 @@ export class TriageService {
     const r = triage(f, { testSet: parseTestSetScope(p.testSet ?? 'all'), folds: p.folds, seed: p.seed, flagFraction: p.flagFraction, top: p.top, ...work });
     const view: TriageView = {
       testSet: r.testSet, testSetSize: r.testSetSize, n: r.n, folds: r.folds, flagFraction: r.flagFraction, flagged: r.flagged,
-      // Image folders: the row's own image is the jump target.
-      rows: r.rows.map((row) => ({ ...row, file: s.train.rowFiles?.[row.index] ?? row.file, flaggedBy: [...row.flaggedBy] })), ms: Math.round(performance.now() - t0),
+      rows: r.rows.map((row) => ({ ...row, flaggedBy: [...row.flaggedBy] })), ms: Math.round(performance.now() - t0),
     };
     this.cache = { key, view };
     return view;
