@@ -7,7 +7,7 @@
  */
 import * as vscode from 'vscode';
 import type { EditOp, EditsEffectView, EditsStateView, OpenParams, TriageRowView, TriageView } from '../protocol';
-import { writeEditsBeside } from './editsFile';
+import { editsUri, writeEditsBeside } from './editsFile';
 import { jumpToLine, jumpToRow, type RowOpeners } from './jump';
 import type { Services } from './services';
 import type { Session } from './session';
@@ -47,7 +47,11 @@ export class TriageFeature implements vscode.Disposable {
   constructor(private readonly s: Services) {
     this.view = vscode.window.createTreeView('influenceLens.suspectRows', { treeDataProvider: this.tree });
     const watcher = vscode.workspace.createFileSystemWatcher('**/influence.edits.json');
-    const outside = () => { void this.editsChangedOutside(); };
+    // Only the edits file beside the current config counts (a nested example's does not).
+    const outside = (uri: vscode.Uri) => {
+      const config = s.sessions.configs.current;
+      if (config && editsUri(config.uri).toString() === uri.toString()) void this.editsChangedOutside();
+    };
     watcher.onDidChange(outside); watcher.onDidCreate(outside); watcher.onDidDelete(outside);
     this.disposables.push(this.view, watcher, s.sessions.configs.onDidChange((c) => {
       if (this.tree.queue && dataKey(c?.open) !== this.queueKey) this.clear();
