@@ -25,6 +25,8 @@ export const NO_SESSION = -32002;
 export const CANCEL_DIR_FLAG = '--cancel-dir=';
 /** Command-line flag: TensorFlow.js backend preference. */
 export const BACKEND_FLAG = '--backend=';
+/** Environment variable the extension sets for the worker: its own folder for the ONNX feature cache. */
+export const FEATURE_CACHE_ENV = 'INFLUENCE_LENS_FEATURE_CACHE';
 
 /** Sent with every request that reports progress; the worker echoes it in `progress` notifications. */
 export interface WithProgress { progressToken?: string }

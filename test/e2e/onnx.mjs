@@ -8,7 +8,7 @@
 // scripts/package-target.mjs when it is missing or older than the universal one (E2E_VSIX overrides).
 //   npm run build && npm run package && E2E_ONLY=onnx node scripts/e2e/ui-all.mjs
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { findMisclassified } from '../../scripts/e2e/cli.mjs';
 import { explainViaContextMenu, harmfulRows, openWorkbench, sameTop, textOf } from '../../scripts/e2e/explainRow.mjs';
@@ -28,16 +28,27 @@ async function prepare({ sw }) {
     config: { train: 'train.csv', test: 'test.csv', labelColumn: 'label', model: { type: 'onnx', path: 'model.onnx' }, imageShape: [8, 8] },
   });
   copyFileSync(path.join(REPO, 'test/fixtures/onnx/mlp.onnx'), path.join(workspace, 'model.onnx'));
+  const files = readdirSync(workspace).sort();
   const target = await findMisclassified({ cli: CLI, workspace, extra: ['--onnx-model', path.join(workspace, 'model.onnx')], limit: 300 });
   const notes = target.result.fit.notes ?? [];
   if (!notes.some((n) => n.startsWith('last-layer influence'))) throw new Error(`the CLI's notes do not say last-layer influence: ${JSON.stringify(notes)}`);
   const head = notes.find((n) => HEAD_WORDS.test(n));
   if (!head) throw new Error(`the CLI's notes do not say what was done with the head: ${JSON.stringify(notes)}`);
   sw.mark(`CLI: test row ${target.testIndex} label ${target.result.label} predicted ${target.result.predicted}; ${head.split(':')[0]}`);
-  return { workspace, target, head };
+  return { workspace, target, head, files };
 }
 
-async function scenario({ page, url, out, sw, ok, target, head }) {
+/** Files under `dir` (recursively) in folders named `name`. */
+function filesIn(dir, name, depth = 8) {
+  if (depth < 0 || !existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (!e.isDirectory()) return [];
+    return e.name === name ? readdirSync(p).map((f) => path.join(p, f)) : filesIn(p, name, depth - 1);
+  });
+}
+
+async function scenario({ page, url, out, sw, ok, serverDir, workspace, target, head, files }) {
   const { testIndex, result: ref } = target;
   await openWorkbench(page, url);
   sw.mark('workbench ready');
@@ -68,6 +79,15 @@ async function scenario({ page, url, out, sw, ok, target, head }) {
   await waitFor(`status bar "Ln ${first.line}"`, async () => (await cursorLine(page)) === first.line, 15000);
   await shot(out, page, '2-onnx-jumped');
   ok('jump link opens train.csv at the row', `row ${first.index} → Ln ${first.line}`);
+  // The feature cache lives in the extension's storage folder: nothing new beside the model or the data.
+  const now = readdirSync(workspace).sort();
+  if (JSON.stringify(now) !== JSON.stringify(files)) throw new Error(`the workspace changed: ${files.join(', ')} → ${now.join(', ')}`);
+  ok('nothing written into the workspace', now.join(', '));
+  const cached = await waitFor('ONNX features in the extension\'s storage folder', () => {
+    const f = filesIn(path.join(serverDir, 'user-data'), 'onnx-features').filter((p) => p.endsWith('.features'));
+    return f.length > 0 && f;
+  }, 15000);
+  ok('ONNX features cached in the extension\'s storage folder', cached.map((p) => path.relative(serverDir, p).replace(/[0-9a-f]{64}/g, '…')).join(', '));
   return { testIndex, top: want };
 }
 

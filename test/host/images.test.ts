@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { PNG } from 'pngjs';
 import * as vscode from 'vscode';
-import { activate, waitFor, wsFile } from './helpers';
+import { activate, savedConfig, waitFor, wsFile } from './helpers';
 
 const TEST_INDEX = 2;
 
@@ -34,14 +34,12 @@ function decode(uri: string): { w: number; h: number; grey: number } {
 describe('image folders: thumbnails and jumps to the image', function () {
   this.timeout(600_000);
   let api: Api;
-  let cfg: vscode.Uri;
-  let good: string;
+  let cfg: Awaited<ReturnType<typeof savedConfig>>;
   const grey = new Map<string, number>();
 
   before(async () => {
     api = (await activate()) as unknown as Api;
-    cfg = wsFile('influence.config.json');
-    good = Buffer.from(await vscode.workspace.fs.readFile(cfg)).toString();
+    cfg = await savedConfig();
     // Class "dark" below 100, "light" above, a few of each crossing over so some rows are harmful.
     for (const [split, n] of [['train', 24], ['test', 6]] as const) {
       for (let i = 0; i < n; i++) {
@@ -53,13 +51,13 @@ describe('image folders: thumbnails and jumps to the image', function () {
       }
     }
     const c = { train: 'pictures/train', test: 'pictures/test', model: { type: 'linear', l2: 0.01 }, images: { size: [3, 3], channels: 'gray' } };
-    await vscode.workspace.fs.writeFile(cfg, Buffer.from(JSON.stringify(c, null, 2)));
+    await vscode.workspace.fs.writeFile(cfg.uri, Buffer.from(JSON.stringify(c, null, 2)));
     await waitFor('the config to name the image folders', () => api.config?.open.trainFile.endsWith(path.join('pictures', 'train')), 30_000);
   });
 
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await vscode.workspace.fs.writeFile(cfg, Buffer.from(good));
+    await cfg.restore();
     await waitFor('the config back', () => api.config?.open.trainFile.endsWith('train.csv'), 30_000);
   });
 

@@ -5,7 +5,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import * as vscode from 'vscode';
-import { activate, asExplain, waitFor, wsFile } from './helpers';
+import { activate, asExplain, savedConfig, waitFor, wsFile } from './helpers';
 
 const SCHEME = 'influence-lens-row';
 const TEST_INDEX = 5;
@@ -45,24 +45,22 @@ async function expectRowView(row: number): Promise<vscode.TextEditor> {
 describe('Parquet jumps: a read-only view of the row', function () {
   this.timeout(600_000);
   let api: Api;
-  let cfg: vscode.Uri;
-  let good: string;
+  let cfg: Awaited<ReturnType<typeof savedConfig>>;
 
   before(async () => {
     api = (await activate()) as unknown as Api;
-    cfg = wsFile('influence.config.json');
-    good = Buffer.from(await vscode.workspace.fs.readFile(cfg)).toString();
+    cfg = await savedConfig();
     fs.writeFileSync(wsFile('train.parquet').fsPath, table(40, 0));
     fs.writeFileSync(wsFile('test.parquet').fsPath, table(12, 3));
-    const c = { ...JSON.parse(good), train: 'train.parquet', test: 'test.parquet', labelColumn: 'label', model: { type: 'linear', l2: 0.01 } };
+    const c = { ...JSON.parse(cfg.text), train: 'train.parquet', test: 'test.parquet', labelColumn: 'label', model: { type: 'linear', l2: 0.01 } };
     delete c.imageShape;
-    await vscode.workspace.fs.writeFile(cfg, Buffer.from(JSON.stringify(c, null, 2)));
+    await vscode.workspace.fs.writeFile(cfg.uri, Buffer.from(JSON.stringify(c, null, 2)));
     await waitFor('the config to name the Parquet files', () => api.config?.open.trainFile.endsWith('train.parquet'), 30_000);
   });
 
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await vscode.workspace.fs.writeFile(cfg, Buffer.from(good));
+    await cfg.restore();
     await waitFor('the config back', () => api.config?.open.trainFile.endsWith('train.csv'), 30_000);
   });
 
