@@ -7,6 +7,7 @@ import type { InfluenceConfig, OpenParams } from '../protocol';
 import { CONFIG_FILE_NAME, checkConfigFiles, checkOutsideWorkspace, validateConfigText } from './config';
 import { toDiagnostics } from './diagnostics';
 import { isInsideWorkspace } from './jump';
+import { readEditsBeside } from './editsFile';
 
 export interface LoadedConfig {
   uri: vscode.Uri;
@@ -65,6 +66,7 @@ export class ConfigService implements vscode.Disposable {
     const c = check.config;
     const trainUri = resolveRelative(uri, c.train);
     const testUri = resolveRelative(uri, c.test);
+    const edits = await readEditsBeside(uri);
     return {
       uri, config: c, trainUri, testUri,
       open: {
@@ -72,6 +74,7 @@ export class ConfigService implements vscode.Disposable {
         l2: c.model?.type === 'linear' ? c.model.l2 : undefined, // undefined: the engine's default λ
         ...modelParams(uri, c),
         configFile: uri.fsPath,
+        ...(edits ? { edits } : {}),
       },
     };
   }

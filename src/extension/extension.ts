@@ -16,6 +16,7 @@ import type { Services } from './services';
 import { SessionManager, sessionKey, type Session } from './session';
 import { SidebarFeature } from './sidebar';
 import { SweepFeature } from './sweep';
+import { TriageFeature } from './triage';
 import { TestSetFeature } from './testSet';
 import { VerifyFeature } from './verify';
 import type { InfluenceLensApi } from './testApi';
@@ -42,6 +43,7 @@ class Controller implements vscode.Disposable {
   private readonly explain: ExplainFeature;
   private readonly sweep: SweepFeature;
   private readonly sidebar: SidebarFeature;
+  private readonly triage: TriageFeature;
   private readonly verify: VerifyFeature;
   private readonly testSet: TestSetFeature;
   private readonly disposables: vscode.Disposable[] = [];
@@ -61,7 +63,11 @@ class Controller implements vscode.Disposable {
     this.explain = new ExplainFeature(this.s, this.sidebar.tree, context.extensionUri, onMessage);
     this.sweep = new SweepFeature(this.s, context.extensionUri, onMessage);
     this.sidebar.sampleSession = () => this.explain.shown;
+    this.triage = new TriageFeature(this.s);
+    // After an edit refits the model, the Explain panel re-explains its row with the edited data.
+    this.triage.onRefitted = async () => { const e = this.explain.lastExplain; if (e && this.explain.panel.visible) await this.explain.explain(e.testIndex); };
     this.rows = rowOpeners(this.s);
+    this.triage.openers = this.rows;
     this.verify = new VerifyFeature(this.s, this.explain.panel);
     this.testSet = new TestSetFeature(this.s, this.sidebar);
     const cmd = (id: string, fn: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, async (...args: never[]) => {
@@ -82,11 +88,20 @@ class Controller implements vscode.Disposable {
       this.sweep.panel.serializer(),
       this.rows.parquet,
       this.verify,
-      cmd('influenceLens.explainTestSet', (scope?: string) => this.explainTestSet(typeof scope === 'string' ? scope : undefined)));
+      cmd('influenceLens.explainTestSet', (scope?: string) => this.explainTestSet(typeof scope === 'string' ? scope : undefined)),
+      this.triage,
+      cmd('influenceLens.triage.refresh', () => this.triage.refresh()),
+      cmd('influenceLens.triage.relabel', (arg?: Parameters<TriageFeature['relabel']>[0]) => this.triage.relabel(arg)),
+      cmd('influenceLens.triage.exclude', (arg?: Parameters<TriageFeature['exclude']>[0]) => this.triage.exclude(arg)),
+      cmd('influenceLens.triage.undo', () => this.triage.undo()),
+      cmd('influenceLens.triage.redo', () => this.triage.redo()),
+      cmd('influenceLens.triage.revert', (arg?: Parameters<TriageFeature['revert']>[0]) => this.triage.revert(arg)),
+      cmd('influenceLens.triage.export', (arg?: Parameters<TriageFeature['exportCleaned']>[0]) => this.triage.exportCleaned(arg)),
+      cmd('influenceLens.triage.openRow', (line: number) => this.triage.openRow(line)));
   }
 
   api(): InfluenceLensApi {
-    const { s, explain, sweep, sidebar, lifecycle, verify, testSet } = this;
+    const { s, explain, sweep, sidebar, lifecycle, verify, testSet, triage } = this;
     return {
       worker: {
         request: (m, p) => s.sessions.raw(m, p),
@@ -113,6 +128,12 @@ class Controller implements vscode.Disposable {
       get lastVerify() { return verify.last; },
       get lastTestSet() { return testSet.last; },
       explainTestSet: (scope) => this.explainTestSet(scope),
+      triage: {
+        get queue() { return triage.lastQueue; },
+        get effect() { return triage.lastEffect; },
+        get edits() { return triage.editsState; },
+        get message() { return triage.message; },
+      },
     };
   }
 

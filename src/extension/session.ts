@@ -19,7 +19,7 @@ export interface Session { key: string; result: OpenResult; config: LoadedConfig
 
 /** What makes two opens the same model (the worker keeps its warm session for an equal key). */
 export function sessionKey(p: OpenParams): string {
-  return JSON.stringify([p.trainFile, p.testFile, p.labelColumn, p.l2, p.modelType, p.modelPath]);
+  return JSON.stringify([p.trainFile, p.testFile, p.labelColumn, p.l2, p.modelType, p.modelPath, p.edits?.text ?? '']);
 }
 
 export function settingsOf(p: OpenParams): SessionSettings {

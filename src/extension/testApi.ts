@@ -4,7 +4,8 @@
  */
 import type * as vscode from 'vscode';
 import type {
-  ExplainResult, GroupResult, OpenParams, PanelKind, ParamsOf, ResultOf, SelectResult, SweepResult, TestSetView, VerifyView, WorkerMethod,
+  EditsEffectView, EditsStateView, ExplainResult, GroupResult, OpenParams, PanelKind, ParamsOf, ResultOf, SelectResult, SweepResult, TestSetView,
+  TriageView, VerifyView, WorkerMethod,
 } from '../protocol';
 import type { LoadedConfig } from './configService';
 import type { Notice } from './notify';
@@ -39,6 +40,14 @@ export interface InfluenceLensApi {
   explainTestRow(testIndex: number): Promise<ExplainResult | undefined>;
   readonly panels: { explain: vscode.WebviewPanel | undefined; sweep: vscode.WebviewPanel | undefined };
   readonly rejectedMessages: number;
+  /** Suspect Training Rows: the queue shown, the edits in force and their before/after (run the influenceLens.triage.* commands). */
+  readonly triage: {
+    readonly queue: TriageView | undefined;
+    readonly effect: EditsEffectView | null;
+    readonly edits: EditsStateView | undefined;
+    /** The view's message: what the queue is, or why there is none. */
+    readonly message: string | undefined;
+  };
   /** The last Verify answer shown in the Explain panel. */
   readonly lastVerify: VerifyView | undefined;
   /** The last Explain the Test Set result (the sidebar's "For the test set" section). */

@@ -8,6 +8,7 @@
  *   worker.ts   extension ⇄ worker requests and notifications, one constant per method
  *   webview.ts  extension ⇄ webview messages and the panels' view models
  *   rpc.ts      the typed request/notification constant helpers
+ *   triage.ts   the triage queue and the user's edits (influence.edits.json) as view models
  *   rowSource.ts  where a data row lives, for jumps (Parquet row views, image files)
  *   trust.ts    Verify and test-set results as view models, sentences included
  */
@@ -16,5 +17,6 @@ export * from './results';
 export * from './worker';
 export * from './webview';
 export * from './rpc';
+export * from './triage';
 export * from './rowSource';
 export * from './trust';

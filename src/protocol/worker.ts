@@ -11,6 +11,7 @@ import type {
   CapabilityView, Direction, ExplainResult, FitReport, GroupResult, GroupSpec, SamplerName, SelectMethod, SelectResult,
   SelfInfluenceResult, SettingsEcho, SweepResult,
 } from './results';
+import type { EditChangeView, EditsEffectView, EditsFileParams, EditsStateView, TriageView } from './triage';
 import type { SampleStateView, TestSetView, VerifyView } from './trust';
 
 /** JSON-RPC error code of a request stopped by `$/cancelRequest` (same value as LSP). */
@@ -49,6 +50,8 @@ export interface OpenParams extends WithProgress {
   ignoreColumns?: string[];
   /** Where the config came from, only for messages. */
   configFile?: string;
+  /** influence.edits.json beside the config: every fit of this session honours its relabel/exclude edits. */
+  edits?: EditsFileParams;
 }
 
 export interface OpenResult {
@@ -155,6 +158,55 @@ export interface StatusParams extends WithProgress {
 /** Test hook: a CPU-bound loop that polls cancellation like the engine does, for at most `ms`. */
 export interface SpinParams extends WithProgress { ms: number }
 
+export interface TriageParams extends WithProgress {
+  /** Test rows the harm signal is measured on: all | misclassified | class:C | rows:1,5,9 (default all). */
+  testSet?: string;
+  folds?: number;
+  seed?: number;
+  flagFraction?: number;
+  /** Rows listed (default 50). */
+  top?: number;
+}
+
+/** A change to the session's edits; the worker answers with the new file text (the extension writes it). */
+export type EditOp =
+  | { op: 'relabel'; line: number; to: string; reason?: string }
+  | { op: 'exclude'; line: number; reason?: string }
+  | { op: 'revert'; line: number }
+  | { op: 'undo' }
+  | { op: 'redo' };
+
+export type EditParams = EditOp & WithProgress & {
+  /** ISO time stamped on a new edit. */
+  at?: string;
+  /** The training file as the config names it (recorded in a new edits file). */
+  train?: string;
+};
+
+export interface EditResponse {
+  /** The whole new influence.edits.json (stable, human-readable). */
+  text: string;
+  state: EditsStateView;
+}
+
+export interface EditsEffectParams extends WithProgress { testSet?: string }
+
+export interface EditsEffectResponse {
+  state: EditsStateView;
+  /** Null when no edit is in force or the source cannot retrain (reason in `unavailable`). */
+  effect: EditsEffectView | null;
+  unavailable?: string;
+}
+
+export type ExportCleanedParams = WithProgress;
+
+export interface ExportCleanedResponse {
+  /** The training file's text with the edits applied; only CSV and JSONL. */
+  text: string;
+  format: 'csv' | 'jsonl';
+  changes: EditChangeView[];
+}
+
 /** Verify one test row by retraining (LDS, leave-one-out, brittleness); the worker caches the answer. */
 export interface VerifyParams extends WithProgress {
   testIndex: number;
@@ -191,9 +243,14 @@ export const Spin = request<SpinParams, { iterations: number }>()('influence/spi
 export const RowSource = request<RowSourceParams, RowSourceResult>()('influence/rowSource');
 export const Verify = request<VerifyParams, VerifyView>()('influence/verify');
 export const TestSet = request<TestSetParams, TestSetView>()('influence/testSet');
+export const Triage = request<TriageParams, TriageView>()('influence/triage');
+export const EditRows = request<EditParams, EditResponse>()('influence/edit');
+export const EditsEffect = request<EditsEffectParams, EditsEffectResponse>()('influence/editsEffect');
+export const ExportCleaned = request<ExportCleanedParams, ExportCleanedResponse>()('influence/exportCleaned');
 
 /** Every request the worker serves: the one list (the worker registers exactly these). */
-export const REQUESTS = { Status, Open, Explain, Groups, RetrainGroups, Select, Sweep, SelfInfluence, Features, Spin, RowSource, Verify, TestSet } as const;
+export const REQUESTS = { Status, Open, Explain, Groups, RetrainGroups, Select, Sweep, SelfInfluence, Features, Spin, RowSource, Verify, TestSet,
+  Triage, EditRows, EditsEffect, ExportCleaned } as const;
 
 type AnyRequest = (typeof REQUESTS)[keyof typeof REQUESTS];
 export type WorkerMethod = AnyRequest['method'];

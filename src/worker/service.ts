@@ -10,13 +10,15 @@ import type { GroupSpec } from '../engine/results';
 import { SAMPLER_NAMES, type SamplerName } from '../engine/samplers/index';
 import { mostHarmfulFirst } from '../engine/influence/ranking';
 import {
-  Explain, Features, Groups, Open, RetrainGroups, RowSource, Select, SelfInfluence, Spin, Status, Sweep, TestSet, Verify,
+  EditRows, EditsEffect, Explain, ExportCleaned, Features, Groups, Open, RetrainGroups, RowSource, Select, SelfInfluence, Spin, Status, Sweep,
+  TestSet, Triage, Verify,
   type ExplainParams, type ExplainResponse, type FeaturesParams, type GroupResult, type GroupsParams, type GroupsResponse,
   type OpenParams, type OpenResult, type ParamsOf, type RequestHandlers, type ResultOf, type RetrainGroupsParams,
   type RetrainGroupsResponse, type SelectParams, type SelectResult, type SelfInfluenceParams, type SelfInfluenceResult,
   type SweepParams, type SweepResult, type WorkerMethod, type WorkerNotifications, type WorkerStatus,
 } from '../protocol';
 import { engineOpen, type EngineSession, type OpenSession } from './engine';
+import { TriageService, parseEditsParam } from './triage';
 import { rowSource } from './rowSource';
 import { thumbnailsOf } from './thumbnails';
 import { capabilitiesView, explainView, fitView, groupView, selectView, selfInfluenceView, settingsView, sweepView } from './views';
@@ -45,6 +47,7 @@ export class WorkerService {
   private opening: Promise<OpenResult> | null = null;
   private selfCache: SelfInfluenceResult | null = null;
   private candidateCache = new Map<string, GroupSpec[]>();
+  private readonly triageService: TriageService;
   private readonly trust = new TrustHandlers();
   backend = 'unknown';
 
@@ -63,9 +66,15 @@ export class WorkerService {
     [RowSource.method]: (p) => { const s = this.need(); return rowSource(p.set === 'train' ? s.train : s.test, p); },
     [Verify.method]: (p, work) => this.trust.verify(this.need(), p, work),
     [TestSet.method]: (p, work) => this.trust.testSet(this.need(), p, work),
+    [Triage.method]: (p, work) => this.triageService.triage(p, work),
+    [EditRows.method]: (p) => this.triageService.edit(p),
+    [EditsEffect.method]: (p, work) => this.triageService.editsEffect(p, work),
+    [ExportCleaned.method]: () => this.triageService.exportCleaned(),
   };
 
-  constructor(private readonly notify: Notify, private readonly open: () => OpenSession = engineOpen) {}
+  constructor(private readonly notify: Notify, private readonly open: () => OpenSession = engineOpen) {
+    this.triageService = new TriageService(() => this.need(), open);
+  }
 
   work(token: RequestToken | undefined, progressToken: string | undefined): Work {
     let last = 0;
@@ -101,7 +110,7 @@ export class WorkerService {
   }
 
   async openSession(p: OpenParams, work: Work): Promise<OpenResult> {
-    const key = JSON.stringify([p.trainFile, p.testFile, p.labelColumn, p.l2, p.modelType, p.modelPath, p.keepHead, p.scores, p.images, p.featureColumns, p.ignoreColumns]);
+    const key = JSON.stringify([p.trainFile, p.testFile, p.labelColumn, p.l2, p.modelType, p.modelPath, p.keepHead, p.scores, p.images, p.featureColumns, p.ignoreColumns, p.edits?.text]);
     if (this.opening && key === this.openKey) return this.opening;
     if (!(this.session && key === this.openKey)) {
       const open = this.open();
@@ -115,9 +124,11 @@ export class WorkerService {
         trainFile: p.trainFile, testFile: p.testFile, labelColumn: p.labelColumn,
         model: { type: p.modelType ?? 'linear', path: p.modelPath, keepHead: p.keepHead, ...p.scores },
         images: p.images, featureColumns: p.featureColumns, ignoreColumns: p.ignoreColumns,
+        edits: parseEditsParam(p.edits),
       };
       this.opening = open(spec, { l2: p.l2 }, work).then((s) => {
         this.session = s;
+        this.triageService.sessionOpened(spec, { l2: p.l2 });
         return this.describe(s, { open: performance.now() - t0 });
       });
       try {
