@@ -34,20 +34,26 @@ export function scaleNote(n: number): string {
   return `One row is 1/${n} of the training objective, so a single row's effect is small; effects of groups add up roughly (first order is exactly the sum).`;
 }
 
-/** Fewest decimals (2…6) that tell a and b apart; scientific notation outside [1e-3, 1e4). */
+/** Decimals that give |v| < 1 two significant digits (0.0020, not 0.00), at least 2, at most 6. */
+function baseDecimals(v: number): number {
+  const m = Math.abs(v);
+  return m > 0 && m < 1 ? Math.min(6, Math.max(2, Math.ceil(-Math.log10(m)) + 1)) : 2;
+}
+
+/**
+ * Each number with two significant digits or two decimals, more decimals (up to 6) only where needed to
+ * tell a and b apart; scientific notation outside [1e-3, 1e4). Equal numbers read as equal ("0.50", "0.50").
+ */
 export function formatPair(a: number, b: number): [string, string] {
   const big = Math.max(Math.abs(a), Math.abs(b));
-  if (big >= 1e4 || (big > 0 && big < 1e-3)) {
-    for (let d = 2; d <= 6; d++) {
-      const [x, y] = [a.toExponential(d), b.toExponential(d)];
-      if (x !== y || d === 6) return [x, y];
-    }
+  const sci = big >= 1e4 || (big > 0 && big < 1e-3);
+  const fmt = (v: number, d: number) => (sci ? v.toExponential(d) : v.toFixed(d));
+  const [da, db] = sci ? [2, 2] : [baseDecimals(a), baseDecimals(b)];
+  for (let extra = 0; Math.max(da, db) + extra <= 6; extra++) {
+    const [x, y] = [fmt(a, da + extra), fmt(b, db + extra)];
+    if (x !== y) return [x, y];
   }
-  for (let d = 2; d <= 6; d++) {
-    const [x, y] = [a.toFixed(d), b.toFixed(d)];
-    if (x !== y || d === 6) return [x, y];
-  }
-  return [a.toFixed(6), b.toFixed(6)];
+  return [fmt(a, da), fmt(b, db)];
 }
 
 function pct(x: number): string { return `${(100 * x).toFixed(1)} %`; }

@@ -24,7 +24,10 @@ test('numbers get just enough digits to differ, scientific outside [1e-3, 1e4)',
   assert.deepEqual(formatPair(1.0102, 1.0105), ['1.0102', '1.0105']);
   assert.deepEqual(formatPair(1.01, 2.3), ['1.01', '2.30']);
   assert.deepEqual(formatPair(2e-5, 3e-5), ['2.00e-5', '3.00e-5']);
-  assert.deepEqual(formatPair(0.5, 0.5), ['0.500000', '0.500000']);
+  assert.deepEqual(formatPair(0.5, 0.5), ['0.50', '0.50']);
+  // A small loss keeps two significant digits instead of reading as zero.
+  assert.deepEqual(formatPair(0.002, 0.71), ['0.0020', '0.71']);
+  assert.deepEqual(formatPair(0.0523, 0.0525), ['0.0523', '0.0525']);
 });
 
 test('row effects and the sign convention say which way is harmful', () => {
