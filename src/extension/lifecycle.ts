@@ -24,6 +24,7 @@ export class WorkerLifecycle implements vscode.Disposable {
       workerPath: context.asAbsolutePath('dist/worker.js'),
       execArgv: s.execArgv,
       backend: s.backend,
+      kernels: s.kernels,
       onLog: (line) => log.appendLine(line),
       onState: (st) => this.status.update(st, this.worker?.backend ?? '…'),
       // After a restart the worker opens the config as it is now, never the session it had before.
@@ -43,7 +44,7 @@ export class WorkerLifecycle implements vscode.Disposable {
       log.appendLine(`compute backend: ${b.backend} (${b.tried.join('; ')})`);
     });
     this.settingsSub = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('influenceLens.backend') || e.affectsConfiguration('influenceLens.worker')) {
+      if (e.affectsConfiguration('influenceLens.backend') || e.affectsConfiguration('influenceLens.worker') || e.affectsConfiguration('influenceLens.kernels')) {
         void notify.info('restart the worker to apply the new worker settings.', 'Restart Worker')
           .then((a) => { if (a) void this.restart(); });
       }
@@ -53,7 +54,7 @@ export class WorkerLifecycle implements vscode.Disposable {
   async restart(): Promise<void> {
     this.background.cancel();
     const s = readSettings();
-    this.worker.configure({ execArgv: s.execArgv, backend: s.backend });
+    this.worker.configure({ execArgv: s.execArgv, backend: s.backend, kernels: s.kernels });
     await this.worker.restart();
     void this.notify.info('worker restarted.');
   }
