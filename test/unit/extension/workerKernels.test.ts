@@ -4,7 +4,7 @@
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import './vscode-mock';
@@ -49,6 +49,14 @@ describe('kernel setting', () => {
 
   test('no setting: the worker chooses automatically (WebAssembly here)', async () => {
     assert.match((await openWith(undefined)).kernels ?? '', /^wasm-simd/);
+  });
+
+  test('package.json declares the setting with exactly the values the engine accepts, default auto', () => {
+    const pkg = JSON.parse(readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8'));
+    const prop = pkg.contributes.configuration.properties['influenceLens.kernels'];
+    assert.deepEqual(prop.enum, ['auto', 'wasm', 'js']);
+    assert.equal(prop.default, 'auto');
+    for (const v of prop.enum) assert.equal(kernelSetting(v), v);
   });
 
   test('settings values: known ones pass, anything else is auto', () => {
