@@ -71,7 +71,8 @@ const CSP_REPORT = /Content Security Policy|Refused to (apply|load|execute|conne
  * Runs one UI scenario end to end and sets the exit status.
  *   name      results folder test-results/e2e/<name>/ (the main suite uses '' = test-results/e2e/)
  *   prepare   async ({ out, sw }) => ({ workspace, ...anything the scenario needs }); runs before the server
- *   scenario  async ({ page, url, out, sw, ok, ...prepared }) => report fields to merge (optional)
+ *   scenario  async ({ page, url, out, sw, ok, serverDir, ...prepared }) => report fields to merge (optional);
+ *             serverDir: the server's own folder (user-data/, extensions/), to check what the extension stored
  *   env, settings  passed to startCodeServer
  */
 export async function runScenario({ name, prepare, scenario, env = {}, settings = {} }) {
@@ -98,7 +99,7 @@ export async function runScenario({ name, prepare, scenario, env = {}, settings 
     page.on('console', (m) => consoleLog.push({ type: m.type(), text: m.text(), url: m.location()?.url ?? '' }));
     page.on('pageerror', (e) => consoleLog.push({ type: 'pageerror', text: String(e?.stack ?? e), url: '' }));
     try {
-      extra = (await scenario({ ...prepared, page, url: server.workbenchUrl(), out, sw, ok })) ?? {};
+      extra = (await scenario({ ...prepared, page, url: server.workbenchUrl(), out, sw, ok, serverDir: server.tmp })) ?? {};
     } catch (e) {
       failure = e;
       await shot(out, page, 'failure').catch(() => {});

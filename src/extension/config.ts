@@ -2,14 +2,13 @@
  * `influence.config.json`: parsing and validation with positions (no `vscode` import, unit-tested).
  * The extension turns `ConfigProblem`s into diagnostics on the config file.
  */
-import type { ImagesConfig, InfluenceConfig, ModelConfig, ScoresConfig } from '../protocol';
+import { MODEL_TYPES, type ImagesConfig, type InfluenceConfig, type ModelConfig, type ScoresConfig } from '../protocol';
 import { JsonSyntaxError, parseJsonTree, type JsonNode, type JsonProp } from './jsonTree';
 
 export const CONFIG_FILE_NAME = 'influence.config.json';
 export const DATA_EXTENSIONS = ['.csv', '.jsonl'];
 /** Also read by the worker: Parquet tables and image folders (<folder>/<class>/*.png|jpg, no extension). */
 export const TABLE_EXTENSIONS = [...DATA_EXTENSIONS, '.parquet'];
-const MODEL_TYPES = ['linear', 'tfjs', 'onnx'] as const;
 
 export interface ConfigProblem {
   message: string;

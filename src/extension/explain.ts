@@ -80,6 +80,7 @@ export class ExplainFeature implements vscode.Disposable {
       view: {
         testFileName: config.config.test, trainFileName: config.config.train, imageShape,
         explain: e, sampleFeatures: res.sampleFeatures, rowFeatures: res.rowFeatures, settings: session.settings,
+        sampleThumbnail: res.sampleThumbnail, rowThumbnails: res.rowThumbnails,
         unavailable: session.result.capabilities?.filter((c) => !c.available),
       },
     });
@@ -140,11 +141,11 @@ export class ExplainFeature implements vscode.Disposable {
     post({ type: 'groups', testIndex, groups, pendingRetrain: specs.map((g) => g.name) });
     try {
       await this.s.background.run(`Influence Lens: retraining without each of the top ${n} groups`, (token, onProgress) =>
-        retrainGroups(this.s.worker, testIndex, specs, { token, onProgress }, (name, retrain) => {
+        retrainGroups(this.s.worker, testIndex, specs, { token, onProgress }, (name, retrain, words) => {
           if (!current()) return;
           const g = this.lastGroups?.find((x) => x.name === name);
-          if (g) g.retrain = retrain;
-          post({ type: 'groupRetrained', testIndex, name, retrain });
+          if (g) Object.assign(g, { retrain }, words.sentence ? words : {});
+          post({ type: 'groupRetrained', testIndex, name, retrain, ...words });
         }));
       if (this.lastGroups && current()) this.tree.setSample(this.tree.sample.label, this.lastGroups);
     } catch (e) {

@@ -7,7 +7,8 @@
 import * as vscode from 'vscode';
 import { parseFromWebview, type FromWebview, type PanelKind } from '../protocol';
 import { ExplainFeature } from './explain';
-import { jumpToRow, type JumpOutcome } from './jump';
+import { jumpToRow, type JumpOutcome, type RowOpeners } from './jump';
+import { rowOpeners } from './rowOpeners';
 import { WorkerLifecycle } from './lifecycle';
 import { Notifier, ReportedError } from './notify';
 import { BackgroundWork } from './progress';
@@ -15,6 +16,8 @@ import type { Services } from './services';
 import { SessionManager, sessionKey, type Session } from './session';
 import { SidebarFeature } from './sidebar';
 import { SweepFeature } from './sweep';
+import { TestSetFeature } from './testSet';
+import { VerifyFeature } from './verify';
 import type { InfluenceLensApi } from './testApi';
 import { WorkerCancelledError } from './workerClient';
 
@@ -39,7 +42,10 @@ class Controller implements vscode.Disposable {
   private readonly explain: ExplainFeature;
   private readonly sweep: SweepFeature;
   private readonly sidebar: SidebarFeature;
+  private readonly verify: VerifyFeature;
+  private readonly testSet: TestSetFeature;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly rows: RowOpeners;
 
   constructor(context: vscode.ExtensionContext) {
     const log = vscode.window.createOutputChannel('Influence Lens');
@@ -55,6 +61,9 @@ class Controller implements vscode.Disposable {
     this.explain = new ExplainFeature(this.s, this.sidebar.tree, context.extensionUri, onMessage);
     this.sweep = new SweepFeature(this.s, context.extensionUri, onMessage);
     this.sidebar.sampleSession = () => this.explain.shown;
+    this.rows = rowOpeners(this.s);
+    this.verify = new VerifyFeature(this.s, this.explain.panel);
+    this.testSet = new TestSetFeature(this.s, this.sidebar);
     const cmd = (id: string, fn: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, async (...args: never[]) => {
       try { return await fn(...args); } catch (e) { this.fail(e); return undefined; }
     });
@@ -64,16 +73,20 @@ class Controller implements vscode.Disposable {
       cmd('influenceLens.refreshGroups', async () => { if (await this.sidebar.refresh()) this.explain.resumeGroups(); }),
       cmd('influenceLens.restartWorker', () => this.lifecycle.restart()),
       cmd('influenceLens.setup', () => sessions.setup()),
-      cmd('influenceLens.openTrainingRow', (index: number, scope?: 'sample' | 'all') => this.jump('train', index, scope === 'all' ? this.sidebar.session : this.explain.shown)),
+      cmd('influenceLens.openTrainingRow', (index: number, scope?: 'sample' | 'all' | 'testSet') =>
+        this.jump('train', index, scope === 'all' ? this.sidebar.session : scope === 'testSet' ? this.sidebar.testSetSession : this.explain.shown)),
       cmd('influenceLens.showLog', () => log.show()),
       cmd('influenceLens.stopBackground', () => background.cancel()),
       // A window reload brings the panels back with their last view (the apps keep it in their state).
       this.explain.panel.serializer((state) => this.explain.restored(state)),
-      this.sweep.panel.serializer());
+      this.sweep.panel.serializer(),
+      this.rows.parquet,
+      this.verify,
+      cmd('influenceLens.explainTestSet', (scope?: string) => this.testSet.explain(typeof scope === 'string' ? scope : undefined)));
   }
 
   api(): InfluenceLensApi {
-    const { s, explain, sweep, sidebar, lifecycle } = this;
+    const { s, explain, sweep, sidebar, lifecycle, verify, testSet } = this;
     return {
       worker: {
         request: (m, p) => s.sessions.raw(m, p),
@@ -97,6 +110,9 @@ class Controller implements vscode.Disposable {
       explainTestRow: (i) => explain.explain(i),
       get panels() { return { explain: explain.panel.webviewPanel, sweep: sweep.panel.webviewPanel }; },
       get rejectedMessages() { return explain.panel.rejected + sweep.panel.rejected; },
+      get lastVerify() { return verify.last; },
+      get lastTestSet() { return testSet.last; },
+      explainTestSet: (scope) => testSet.explain(scope),
     };
   }
 
@@ -127,7 +143,7 @@ class Controller implements vscode.Disposable {
       void this.s.notify.warn(reason);
       return { ok: false, reason };
     }
-    return jumpToRow(session, set, index);
+    return jumpToRow(session, set, index, this.rows);
   }
 
   /** Entry for tests and for the panels: validates, then dispatches. */
@@ -150,6 +166,11 @@ class Controller implements vscode.Disposable {
         return this.explain.optimizer.run(msg.testIndex, msg.k, msg.direction);
       case 'verifyOptimizer':
         return this.explain.optimizer.verify(msg.testIndex, msg.members);
+      case 'verify':
+        return this.verify.run(msg.testIndex, msg.subsets, msg.alpha);
+      case 'cancelVerify':
+        this.verify.cancel();
+        return { ok: true };
       case 'cspViolation':
         this.s.log.appendLine(`CSP violation in the ${kind} webview: ${msg.directive} blocked ${msg.blocked}`);
         return { ok: true };

@@ -3,6 +3,7 @@
  * crash (with a message in words) or by Restart Worker, its state in the status bar.
  */
 import * as vscode from 'vscode';
+import { FEATURE_CACHE_ENV } from '../protocol';
 import type { Notifier } from './notify';
 import type { BackgroundWork } from './progress';
 import type { SessionManager } from './session';
@@ -25,6 +26,8 @@ export class WorkerLifecycle implements vscode.Disposable {
       execArgv: s.execArgv,
       backend: s.backend,
       kernels: s.kernels,
+      // ONNX features cached in our own storage folder, never beside the user's model (src/worker/featureCache.ts).
+      env: { [FEATURE_CACHE_ENV]: vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'onnx-features').fsPath },
       onLog: (line) => log.appendLine(line),
       onState: (st) => this.status.update(st, this.worker?.backend ?? '…'),
       // After a restart the worker opens the config as it is now, never the session it had before.

@@ -3,7 +3,7 @@
  * influence.config.json next to the training file, only after the user confirms. Data files are only read.
  */
 import * as vscode from 'vscode';
-import type { InfluenceConfig } from '../protocol';
+import { DEFAULT_CONFIG_L2, type InfluenceConfig } from '../protocol';
 import { CONFIG_FILE_NAME, guessImageShape, renderConfig } from './config';
 import { SAMPLE_FOLDER, trySampleDigits } from './sample';
 
@@ -80,7 +80,7 @@ export async function runSetup(): Promise<vscode.Uri | undefined> {
   if (!col) return undefined;
   const dir = vscode.Uri.joinPath(train.uri, '..');
   const config: InfluenceConfig = {
-    train: relPath(dir, train.uri), test: relPath(dir, test.uri), labelColumn: col.label, model: { type: 'linear', l2: 0.001 },
+    train: relPath(dir, train.uri), test: relPath(dir, test.uri), labelColumn: col.label, model: { type: 'linear', l2: DEFAULT_CONFIG_L2 },
   };
   const shape = guessImageShape(cols.length - 1);
   if (shape) config.imageShape = shape;

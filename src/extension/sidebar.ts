@@ -3,7 +3,7 @@
  * feature) and, on Refresh, the groups that hurt the whole test set most (streamed as estimated).
  */
 import * as vscode from 'vscode';
-import type { GroupResult } from '../protocol';
+import type { GroupResult, TestSetView } from '../protocol';
 import { foreground } from './progress';
 import { GroupStream } from './groupStream';
 import type { Services } from './services';
@@ -17,18 +17,29 @@ export class SidebarFeature implements vscode.Disposable {
   lastAllGroups: GroupResult[] | undefined;
   /** The session the whole-test-set groups came from. */
   session: Session | undefined;
+  /** The session and result of Explain the Test Set… (the "For the test set" section). */
+  testSetSession: Session | undefined;
+  lastTestSet: TestSetView | undefined;
   /** The session of the explained sample's groups (set by the explain feature). */
   sampleSession: (() => Session | undefined) | undefined;
 
   constructor(private readonly s: Services) {
     this.tree.rowInfo = (scope, i) => {
-      const r = (scope === 'all' ? this.session : this.sampleSession?.()) ?? s.sessions.current;
+      const r = (scope === 'all' ? this.session : scope === 'testSet' ? this.testSetSession : this.sampleSession?.()) ?? s.sessions.current;
       return r ? { label: r.result.classes[r.result.trainY[i]] ?? '', line: r.result.trainLines[i] } : { label: '', line: undefined };
     };
     this.view = vscode.window.createTreeView('influenceLens.harmfulGroups', { treeDataProvider: this.tree, showCollapseAll: true }) as vscode.TreeView<unknown>;
   }
 
   dispose(): void { this.view.dispose(); }
+
+  /** Shows a test-set result in its section and brings the sidebar into view. */
+  showTestSet(view: TestSetView | undefined, session: Session | undefined, note?: string): void {
+    if (view) { this.lastTestSet = view; this.testSetSession = session; }
+    this.tree.setTestSet(view ?? this.lastTestSet, note);
+    // The view's own focus command opens the Influence Lens container where the section is.
+    if (view) void vscode.commands.executeCommand('influenceLens.harmfulGroups.focus').then(undefined, () => undefined);
+  }
 
   /** Whole-test-set groups; resolves false when there is no session. */
   async refresh(): Promise<boolean> {

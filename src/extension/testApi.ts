@@ -4,7 +4,7 @@
  */
 import type * as vscode from 'vscode';
 import type {
-  ExplainResult, GroupResult, OpenParams, PanelKind, ParamsOf, ResultOf, SelectResult, SweepResult, WorkerMethod,
+  ExplainResult, GroupResult, OpenParams, PanelKind, ParamsOf, ResultOf, SelectResult, SweepResult, TestSetView, VerifyView, WorkerMethod,
 } from '../protocol';
 import type { LoadedConfig } from './configService';
 import type { Notice } from './notify';
@@ -39,4 +39,10 @@ export interface InfluenceLensApi {
   explainTestRow(testIndex: number): Promise<ExplainResult | undefined>;
   readonly panels: { explain: vscode.WebviewPanel | undefined; sweep: vscode.WebviewPanel | undefined };
   readonly rejectedMessages: number;
+  /** The last Verify answer shown in the Explain panel. */
+  readonly lastVerify: VerifyView | undefined;
+  /** The last Explain the Test Set result (the sidebar's "For the test set" section). */
+  readonly lastTestSet: TestSetView | undefined;
+  /** Explain the Test Set with a scope (all | misclassified | class:C | rows:…), without the quick pick. */
+  explainTestSet(scope: string): Promise<TestSetView | undefined>;
 }

@@ -6,16 +6,18 @@
  * whole test set), so a confidently correct row is not covered in warnings about 1e-6 effects.
  */
 import * as vscode from 'vscode';
-import type { GroupResult } from '../protocol';
+import type { GroupResult, TestSetView } from '../protocol';
 import { estimateGap, plural } from '../../webview/format';
+import { isTestSetNode, testSetChildren, testSetItem, type TestSetNode } from './testSetTree';
 
-export type Scope = 'sample' | 'all';
+export type Scope = 'sample' | 'all' | 'testSet';
 
 export type GroupNode =
   | { kind: 'scope'; id: Scope; label: string; groups: GroupResult[] | undefined; note?: string }
   | { kind: 'group'; scope: Scope; group: GroupResult }
   | { kind: 'row'; scope: Scope; index: number }
-  | { kind: 'more'; count: number };
+  | { kind: 'more'; count: number }
+  | TestSetNode;
 
 const MAX_ROWS = 200;
 /** Share of the reference loss an effect needs to get an icon. */
@@ -48,6 +50,8 @@ export class HarmfulGroupsProvider implements vscode.TreeDataProvider<GroupNode>
   readonly onDidChangeTreeData = this.emitter.event;
   sample: GroupNode & { kind: 'scope' } = { kind: 'scope', id: 'sample', label: 'Last explained sample', groups: undefined, note: 'run Explain Prediction' };
   all: GroupNode & { kind: 'scope' } = { kind: 'scope', id: 'all', label: 'Whole test set', groups: undefined, note: 'run Refresh' };
+  /** "For the test set": the result of Explain the Test Set… */
+  testSet: TestSetNode & { kind: 'testSet' } = { kind: 'testSet', view: undefined };
   /** Test loss of the explained sample (icons are relative to it). */
   sampleLoss: number | undefined;
   /** Label and 1-based file line of a training row, from the session that produced the scope's groups. */
@@ -63,8 +67,14 @@ export class HarmfulGroupsProvider implements vscode.TreeDataProvider<GroupNode>
     this.emitter.fire(undefined);
   }
 
+  setTestSet(view: TestSetView | undefined, note?: string): void {
+    this.testSet = { kind: 'testSet', view, note };
+    this.emitter.fire(undefined);
+  }
+
   getChildren(node?: GroupNode): GroupNode[] {
-    if (!node) return [this.sample, this.all];
+    if (!node) return [this.sample, this.all, this.testSet];
+    if (isTestSetNode(node)) return testSetChildren(node, MAX_ROWS);
     if (node.kind === 'scope') return (node.groups ?? []).map((g) => ({ kind: 'group', scope: node.id, group: g }));
     if (node.kind === 'group') {
       const m = node.group.members;
@@ -80,6 +90,7 @@ export class HarmfulGroupsProvider implements vscode.TreeDataProvider<GroupNode>
   }
 
   getTreeItem(node: GroupNode): vscode.TreeItem {
+    if (isTestSetNode(node)) return testSetItem(node);
     switch (node.kind) {
       case 'scope': {
         const item = new vscode.TreeItem(node.label, node.groups?.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
@@ -101,7 +112,7 @@ export class HarmfulGroupsProvider implements vscode.TreeDataProvider<GroupNode>
         item.description = `ΔL ${fmt(eff)} · ${plural(g.size, 'row')}${gap.flagged ? ` · ⚠ retrained ${fmt(g.retrain)}` : ''}`;
         const whose = node.scope === 'sample' ? "this sample's test loss" : 'the mean test loss';
         item.tooltip = new vscode.MarkdownString(
-          `**${g.name}** (${g.kind}, ${plural(g.size, 'row')})\n\n` +
+          `**${g.name}** (${g.kind}, ${plural(g.size, 'row')})\n\n` + (g.sentence ? `${g.sentence}\n\n` : '') +
           `ΔL = change of ${whose} if these rows were removed and the model refitted. ` +
           `Negative: the group hurts the prediction (removing it lowers the loss); positive: it helps.\n\n` +
           `- first order: ${fmt(g.firstOrder)}\n- second order: ${fmt(g.secondOrder)}\n` +

@@ -1,5 +1,10 @@
 /** `influence.config.json` as the extension reads it (paths relative to the config file). */
 
+/** `model.type` values the config accepts (checked against the engine's source registry in a unit test). */
+export const MODEL_TYPES = ['linear', 'tfjs', 'onnx'] as const;
+/** λ written into a new config by the setup command (equals the analyzer's default; unit-tested). */
+export const DEFAULT_CONFIG_L2 = 1e-3;
+
 export type ModelConfig =
   | { type: 'linear'; l2?: number }
   | { type: 'tfjs'; path: string }

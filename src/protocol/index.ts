@@ -8,9 +8,13 @@
  *   worker.ts   extension ⇄ worker requests and notifications, one constant per method
  *   webview.ts  extension ⇄ webview messages and the panels' view models
  *   rpc.ts      the typed request/notification constant helpers
+ *   rowSource.ts  where a data row lives, for jumps (Parquet row views, image files)
+ *   trust.ts    Verify and test-set results as view models, sentences included
  */
 export * from './config';
 export * from './results';
 export * from './worker';
 export * from './webview';
 export * from './rpc';
+export * from './rowSource';
+export * from './trust';

@@ -6,6 +6,7 @@
  * Sign convention everywhere: a *removal effect* R(U) = f(θ₋U) − f(θ*) with f the test loss.
  * R > 0: removing U raises the test loss, U helped this prediction. R < 0: U was harmful.
  */
+import type { SampleStateView } from './trust';
 
 /** A training row as shown to the user, with where it lives for jump-to-data links. */
 export interface RowRef {
@@ -17,6 +18,8 @@ export interface RowRef {
   /** 1-based line in `file`. */
   line: number;
   label: string;
+  /** The effect in words (written by the worker with src/engine/readable.ts). */
+  sentence?: string;
 }
 
 export interface FitReport {
@@ -82,6 +85,8 @@ export interface ExplainResult {
   model?: ModelInfo;
   timings: Record<string, number>;
   settings?: SettingsEcho;
+  /** The sign convention in words and why one row's effect is small (said once where the numbers start). */
+  readable?: { signConvention: string; scaleNote: string };
 }
 
 export type GroupKind = 'random' | 'same-class' | 'feature-cluster' | 'gradient-cluster' | 'coherent' | 'self-influence' | 'user' | 'selected';
@@ -111,6 +116,10 @@ export interface GroupResult {
   /** Actual retrained removal effect, when asked for. */
   retrain?: number;
   warning?: string;
+  /** The best figure in words: loss before → after (and the prediction after, once retrained). */
+  sentence?: string;
+  /** The test sample after retraining without the group (prediction and its probability). */
+  after?: SampleStateView;
 }
 
 export interface SelfInfluenceResult {

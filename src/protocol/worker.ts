@@ -6,10 +6,12 @@
  */
 import { notification, request, type NotificationType, type RequestType } from './rpc';
 import type { ImagesConfig, ModelConfig, ScoresConfig } from './config';
+import type { RowSourceParams, RowSourceResult } from './rowSource';
 import type {
   CapabilityView, Direction, ExplainResult, FitReport, GroupResult, GroupSpec, SamplerName, SelectMethod, SelectResult,
   SelfInfluenceResult, SettingsEcho, SweepResult,
 } from './results';
+import type { SampleStateView, TestSetView, VerifyView } from './trust';
 
 /** JSON-RPC error code of a request stopped by `$/cancelRequest` (same value as LSP). */
 export const REQUEST_CANCELLED = -32800;
@@ -22,6 +24,8 @@ export const NO_SESSION = -32002;
 export const CANCEL_DIR_FLAG = '--cancel-dir=';
 /** Command-line flag: TensorFlow.js backend preference. */
 export const BACKEND_FLAG = '--backend=';
+/** Environment variable the extension sets for the worker: its own folder for the ONNX feature cache. */
+export const FEATURE_CACHE_ENV = 'INFLUENCE_LENS_FEATURE_CACHE';
 
 /** Sent with every request that reports progress; the worker echoes it in `progress` notifications. */
 export interface WithProgress { progressToken?: string }
@@ -83,6 +87,9 @@ export interface ExplainResponse {
   /** Features of the test sample and of every harmful/helpful row, when asked for. */
   sampleFeatures?: number[];
   rowFeatures?: Record<number, number[]>;
+  /** Image folders: PNG data URIs of the test sample's and the listed rows' image files. */
+  sampleThumbnail?: string;
+  rowThumbnails?: Record<number, string>;
 }
 
 export interface GroupsParams extends WithProgress {
@@ -111,6 +118,9 @@ export interface RetrainGroupsParams extends WithProgress {
 }
 
 export interface RetrainGroupsResponse { groups: Array<{ name: string; retrain: number }> }
+
+/** A group's retrained effect, the sample after retraining without it and the effect in words. */
+export interface RetrainedGroup { retrain: number; after?: SampleStateView; sentence?: string }
 
 export interface SelectParams extends WithProgress {
   testIndex: number;
@@ -147,6 +157,28 @@ export interface StatusParams extends WithProgress {
 /** Test hook: a CPU-bound loop that polls cancellation like the engine does, for at most `ms`. */
 export interface SpinParams extends WithProgress { ms: number }
 
+/** Verify one test row by retraining (LDS, leave-one-out, brittleness); the worker caches the answer. */
+export interface VerifyParams extends WithProgress {
+  testIndex: number;
+  /** LDS subsets M (default 50) and the fraction α of training rows each keeps (default 0.5). */
+  subsets?: number;
+  alpha?: number;
+  seed?: number;
+  /** Rows retrained without, one at a time (default 40). */
+  looSample?: number;
+  /** Largest set tried for brittleness (default: the engine's). */
+  maxRemove?: number;
+}
+
+/** Influence on the mean loss of a set of test rows. */
+export interface TestSetParams extends WithProgress {
+  /** all | misclassified | class:C | rows:1,5,9 (0-based, ranges 3-7). */
+  scope: string;
+  top?: number;
+  /** Most harmful candidate groups checked by the Newton step and retraining (default 5). */
+  checkGroups?: number;
+}
+
 // ── one constant per request ──
 export const Status = request<StatusParams, WorkerStatus>()('influence/status');
 export const Open = request<OpenParams, OpenResult>()('influence/open');
@@ -158,9 +190,12 @@ export const Sweep = request<SweepParams, SweepResult>()('influence/sweep');
 export const SelfInfluence = request<SelfInfluenceParams, SelfInfluenceResult>()('influence/selfInfluence');
 export const Features = request<FeaturesParams, number[][]>()('influence/features');
 export const Spin = request<SpinParams, { iterations: number }>()('influence/spin');
+export const RowSource = request<RowSourceParams, RowSourceResult>()('influence/rowSource');
+export const Verify = request<VerifyParams, VerifyView>()('influence/verify');
+export const TestSet = request<TestSetParams, TestSetView>()('influence/testSet');
 
 /** Every request the worker serves: the one list (the worker registers exactly these). */
-export const REQUESTS = { Status, Open, Explain, Groups, RetrainGroups, Select, Sweep, SelfInfluence, Features, Spin } as const;
+export const REQUESTS = { Status, Open, Explain, Groups, RetrainGroups, Select, Sweep, SelfInfluence, Features, Spin, RowSource, Verify, TestSet } as const;
 
 type AnyRequest = (typeof REQUESTS)[keyof typeof REQUESTS];
 export type WorkerMethod = AnyRequest['method'];
@@ -175,7 +210,7 @@ export type RequestHandlers<Ctx> = { [M in WorkerMethod]: (params: ParamsOf<M>, 
 
 export interface ProgressParams { token: string; fraction: number; message: string }
 export interface GroupEstimatedParams { streamId: string; index: number; total: number; group: GroupResult }
-export interface GroupRetrainedParams { streamId: string; name: string; retrain: number }
+export interface GroupRetrainedParams extends RetrainedGroup { streamId: string; name: string }
 export interface BackendParams { backend: string; tried: string[] }
 export interface LogParams { level: 'info' | 'warn' | 'error'; message: string }
 

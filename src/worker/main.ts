@@ -7,9 +7,11 @@ import * as path from 'node:path';
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError, CancellationSenderStrategy } from 'vscode-jsonrpc/node';
 import { InputError } from '../engine/data/dataset';
 import { CancelledError } from '../engine/types';
-import { BACKEND_FLAG, CANCEL_DIR_FLAG, INPUT_ERROR, NO_SESSION, REQUESTS, REQUEST_CANCELLED, type ParamsOf, type WorkerMethod } from '../protocol';
+import { BACKEND_FLAG, CANCEL_DIR_FLAG, FEATURE_CACHE_ENV, INPUT_ERROR, NO_SESSION, REQUESTS, REQUEST_CANCELLED, type ParamsOf, type WorkerMethod } from '../protocol';
 import { fileCancellationReceiver } from '../transport/cancellation';
 import { BACKEND_PREFERENCES } from '../engine/neural/backends';
+import { setDefaultFeatureCache } from '../engine/onnx/index';
+import { persistentFeatureCache } from './featureCache';
 import { NoSessionError, WorkerService } from './service';
 
 if (typeof process.send !== 'function') {
@@ -30,6 +32,12 @@ const connection = createMessageConnection(
 );
 
 const service = new WorkerService((method, params) => { void connection.sendNotification(method, params); });
+
+// ONNX penultimate features survive the process in the extension's own storage folder, when it names one.
+const featureCacheDir = process.env[FEATURE_CACHE_ENV];
+if (featureCacheDir) {
+  setDefaultFeatureCache(persistentFeatureCache(featureCacheDir, (message) => { void connection.sendNotification('influence/log', { level: 'warn', message }); }));
+}
 
 function toResponseError(e: unknown): ResponseError<void> {
   if (e instanceof CancelledError) return new ResponseError(REQUEST_CANCELLED, 'cancelled');

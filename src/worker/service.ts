@@ -11,14 +11,18 @@ import type { GroupSpec } from '../engine/results';
 import { SAMPLER_NAMES, type SamplerName } from '../engine/samplers/index';
 import { mostHarmfulFirst } from '../engine/influence/ranking';
 import {
-  Explain, Features, Groups, Open, RetrainGroups, Select, SelfInfluence, Spin, Status, Sweep,
+  Explain, Features, Groups, Open, RetrainGroups, RowSource, Select, SelfInfluence, Spin, Status, Sweep, TestSet, Verify,
   type ExplainParams, type ExplainResponse, type FeaturesParams, type GroupResult, type GroupsParams, type GroupsResponse,
   type OpenParams, type OpenResult, type ParamsOf, type RequestHandlers, type ResultOf, type RetrainGroupsParams,
   type RetrainGroupsResponse, type SelectParams, type SelectResult, type SelfInfluenceParams, type SelfInfluenceResult,
   type SweepParams, type SweepResult, type WorkerMethod, type WorkerNotifications, type WorkerStatus,
 } from '../protocol';
 import { engineOpen, type EngineSession, type OpenSession } from './engine';
+import { rowSource } from './rowSource';
+import { thumbnailsOf } from './thumbnails';
 import { capabilitiesView, explainView, fitView, groupView, selectView, selfInfluenceView, settingsView, sweepView } from './views';
+import { TrustHandlers } from './trust';
+import { baselineOf, explainSentences, groupSentence, retrainedGroup } from './sentences';
 
 /** What a handler can ask about its request: cancellation (polled by the engine). */
 export interface RequestToken { readonly isCancellationRequested: boolean }
@@ -42,6 +46,7 @@ export class WorkerService {
   private opening: Promise<OpenResult> | null = null;
   private selfCache: SelfInfluenceResult | null = null;
   private candidateCache = new Map<string, GroupSpec[]>();
+  private readonly trust = new TrustHandlers();
   backend = 'unknown';
 
   /** Every request's handler, keyed by its protocol constant (the compiler checks none is missing). */
@@ -56,6 +61,9 @@ export class WorkerService {
     [SelfInfluence.method]: (p, work) => this.selfInfluence(p, work),
     [Features.method]: (p) => this.features(p),
     [Spin.method]: (p, work) => this.spin(p.ms, work),
+    [RowSource.method]: (p) => { const s = this.need(); return rowSource(p.set === 'train' ? s.train : s.test, p); },
+    [Verify.method]: (p, work) => this.trust.verify(this.need(), p, work),
+    [TestSet.method]: (p, work) => this.trust.testSet(this.need(), p, work),
   };
 
   constructor(private readonly notify: Notify, private readonly open: () => OpenSession = engineOpen) {}
@@ -136,13 +144,16 @@ export class WorkerService {
 
   explain(p: ExplainParams, work: Work): ExplainResponse {
     const s = this.need();
-    const result = explainView(s.explain(p.testIndex, { top: p.top }, work));
-    if (!p.withFeatures) return { result };
+    const result = explainSentences(explainView(s.explain(p.testIndex, { top: p.top }, work)), s.train.n);
+    const shown = [...result.harmful, ...result.helpful].map((r) => r.index);
+    const rowThumbnails = thumbnailsOf(s.train, shown);
+    const pictures = rowThumbnails ? { rowThumbnails, sampleThumbnail: thumbnailsOf(s.test, [p.testIndex])?.[p.testIndex] } : {};
+    if (!p.withFeatures) return { result, ...pictures };
     const rowFeatures: Record<number, number[]> = {};
     // Rows as the user gave them (an ONNX source explains derived features).
     const train = s.train.inputs ?? s.train, test = s.test.inputs ?? s.test;
     for (const r of [...result.harmful, ...result.helpful]) rowFeatures[r.index] = Array.from(rowOf(train, r.index));
-    return { result, sampleFeatures: Array.from(rowOf(test, p.testIndex)), rowFeatures };
+    return { result, sampleFeatures: Array.from(rowOf(test, p.testIndex)), rowFeatures, ...pictures };
   }
 
   private candidates(s: EngineSession, testIndex: number | null, work: Work): GroupSpec[] {
@@ -159,6 +170,7 @@ export class WorkerService {
     const s = this.need();
     let specs = p.groups ?? this.candidates(s, p.testIndex, work);
     let results: GroupResult[];
+    const base = baselineOf(s, p.testIndex);
     if (p.streamId) {
       // One group at a time, each announced as soon as it is estimated (estimates can take seconds per group).
       // Most harmful by first order first (a free sum of row scores), so the groups that matter arrive early.
@@ -172,13 +184,13 @@ export class WorkerService {
         work.checkCancelled?.();
         work.progress?.(i / specs.length, `group ${i + 1}/${specs.length}: ${spec.name}`);
         // The panel shows first order, second order and retraining: skip the Newton step's extra solve.
-        const [r] = s.groups(p.testIndex, [spec], { retrain: !!p.retrain, newton: false }, { checkCancelled: work.checkCancelled }).map(groupView);
+        const [r] = s.groups(p.testIndex, [spec], { retrain: !!p.retrain, newton: false }, { checkCancelled: work.checkCancelled }).map((g) => groupSentence(groupView(g), base));
         results.push(r);
         this.notify('influence/groupEstimated', { streamId: p.streamId!, index: i, total: specs.length, group: r });
       });
       work.progress?.(1, 'groups done');
     } else {
-      results = s.groups(p.testIndex, specs, { retrain: !!p.retrain }, work).map(groupView);
+      results = s.groups(p.testIndex, specs, { retrain: !!p.retrain }, work).map((g) => groupSentence(groupView(g), base));
     }
     // Most harmful first: removal lowers the test loss most (most negative removal effect).
     results.sort(mostHarmfulFirst);
@@ -188,13 +200,15 @@ export class WorkerService {
   retrainGroups(p: RetrainGroupsParams, work: Work): RetrainGroupsResponse {
     const s = this.need();
     const out: Array<{ name: string; retrain: number }> = [];
+    const base = baselineOf(s, p.testIndex);
     p.groups.forEach((g, i) => {
       work.checkCancelled?.();
       work.progress?.(i / p.groups.length, `retraining without ${g.name}`);
       // Only the refit: the estimates for these groups are already on screen.
-      const retrain = s.retrainEffect(p.testIndex, g.members, { checkCancelled: work.checkCancelled });
-      out.push({ name: g.name, retrain });
-      this.notify('influence/groupRetrained', { streamId: p.streamId, name: g.name, retrain });
+      // With the sample's prediction after removal and a sentence; sources without a model say why they cannot.
+      const r = base ? retrainedGroup(s, p.testIndex, g.members, base, work) : { retrain: s.retrainEffect(p.testIndex, g.members, { checkCancelled: work.checkCancelled }) };
+      out.push({ name: g.name, retrain: r.retrain });
+      this.notify('influence/groupRetrained', { streamId: p.streamId, name: g.name, ...r });
     });
     work.progress?.(1, 'retraining done');
     return { groups: out };

@@ -5,7 +5,7 @@
 // (never answered) when it is SIGKILLed.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { activate, asExplain, assertSameTop, cliExplain, waitFor, wsFile, type ExplainLike } from './helpers';
+import { activate, asExplain, assertSameTop, cliExplain, savedConfig, waitFor, wsFile, type ExplainLike } from './helpers';
 
 const TEST_INDEX = Number(process.env.INFLUENCE_LENS_TEST_INDEX ?? 3);
 
@@ -26,6 +26,7 @@ describe('crash: worker killed while loading a changed config', function () {
   let api: Api;
   let cfg: vscode.Uri;
   let good: string;
+  let saved: Awaited<ReturnType<typeof savedConfig>>;
   let atHalf: ExplainLike;
   let interrupted: { ok: true } | { ok: false; error: string };
   let shown: Notice[] = [];
@@ -39,12 +40,12 @@ describe('crash: worker killed while loading a changed config', function () {
 
   before(async () => {
     api = (await activate()) as unknown as Api;
-    cfg = wsFile('influence.config.json');
-    good = Buffer.from(await vscode.workspace.fs.readFile(cfg)).toString();
+    saved = await savedConfig();
+    ({ uri: cfg, text: good } = saved);
   });
 
   after(async () => {
-    await vscode.workspace.fs.writeFile(cfg, Buffer.from(good));
+    await saved.restore();
   });
 
   it('after the restart the row is explained with the config as it is now, not the last completed one', async () => {

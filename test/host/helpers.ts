@@ -132,3 +132,10 @@ export function assertSameTop(actual: ExplainLike, expected: ExplainLike, k: num
       `${what}: score of row ${e[i].index}: extension ${a[i].score}, CLI ${e[i].score}`);
   }
 }
+
+/** The workspace's influence.config.json as it is now, and a way to put it back after a test edits it. */
+export async function savedConfig(): Promise<{ uri: vscode.Uri; text: string; restore(): Promise<void> }> {
+  const uri = wsFile('influence.config.json');
+  const text = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString();
+  return { uri, text, restore: () => Promise.resolve(vscode.workspace.fs.writeFile(uri, Buffer.from(text))) };
+}

@@ -3,7 +3,7 @@
 // are first-order sums, and nothing needing a model (retraining) is attempted or reported as an error.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { activate, asExplain, waitFor, wsFile } from './helpers';
+import { activate, asExplain, savedConfig, waitFor, wsFile } from './helpers';
 import { writeNpy } from '../unit/scores/writers';
 
 // Not row 3: later suites wait for a fresh explanation of row 3 and must not see this one.
@@ -25,15 +25,16 @@ describe('imported scores: a score file instead of a model', function () {
   let api: Api;
   let cfg: vscode.Uri;
   let good: string;
+  let saved: Awaited<ReturnType<typeof savedConfig>>;
 
   before(async () => {
     api = (await activate()) as unknown as Api;
-    cfg = wsFile('influence.config.json');
-    good = Buffer.from(await vscode.workspace.fs.readFile(cfg)).toString();
+    saved = await savedConfig();
+    ({ uri: cfg, text: good } = saved);
   });
 
   after(async () => {
-    await vscode.workspace.fs.writeFile(cfg, Buffer.from(good));
+    await saved.restore();
     await waitFor('the model config back', () => api.config?.open.modelType !== 'scores', 30_000);
   });
 

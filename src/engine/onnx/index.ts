@@ -30,7 +30,15 @@ export class MemoryFeatureCache implements FeatureCache {
   }
 }
 
-const sharedCache = new MemoryFeatureCache();
+let sharedCache: FeatureCache = new MemoryFeatureCache();
+
+/**
+ * The cache every OnnxClassifier opened without its own uses. A front that may write files (the worker)
+ * installs a persistent one here (src/worker/featureCache.ts); the engine itself only calls get/set.
+ */
+export function setDefaultFeatureCache(cache: FeatureCache): void {
+  sharedCache = cache;
+}
 
 export interface OnnxOptions {
   /** Rows per onnxruntime call (default 256). */

@@ -13,6 +13,7 @@ import { GENERATOR_NAMES } from '../../../src/engine/groups/registry';
 import { BACKEND_PREFERENCES } from '../../../src/engine/neural/backends';
 import { SUPPORTED_EXTENSIONS } from '../../../src/engine/data/load';
 import { DATA_EXTENSIONS } from '../../../src/extension/config';
+import { DEFAULT_CONFIG_L2, MODEL_TYPES } from '../../../src/protocol';
 
 const root = path.resolve(__dirname, '../../..');
 const json = (rel: string) => JSON.parse(readFileSync(path.join(root, rel), 'utf8'));
@@ -26,6 +27,7 @@ describe('registries and the lists users see', () => {
   test('the schema offers exactly the registered model sources, each with its own properties', () => {
     // The 'scores' source is configured by its own top-level block ("scores": {...}), every other by "model".
     const modelSources = SOURCE_NAMES.filter((n) => n !== 'scores');
+    assert.deepEqual([...MODEL_TYPES].sort(), [...modelSources].sort(), 'the config checker\'s model types');
     assert.deepEqual(branches.map((b) => b.properties.type.const).sort(), [...modelSources].sort());
     assert.deepEqual(Object.keys(schema.properties.scores.properties).sort(), [...SOURCES.scores.configKeys].sort());
     for (const b of branches) {
@@ -38,6 +40,7 @@ describe('registries and the lists users see', () => {
     assert.equal(schema.properties.model.default.l2, DEFAULT_SETTINGS.l2);
     const linear = branches.find((b) => b.properties.type.const === 'linear')!;
     assert.equal(linear.properties.l2.default, DEFAULT_SETTINGS.l2);
+    assert.equal(DEFAULT_CONFIG_L2, DEFAULT_SETTINGS.l2, 'λ the setup command writes');
   });
 
   test('the influenceLens.backend setting lists the backend registry', () => {
