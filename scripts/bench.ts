@@ -114,8 +114,11 @@ async function main() {
   out('|---|---|---|---|---|---|');
   {
     const res = pair(explain(ex.digits), explain(ex.digits, { INFLUENCE_LENS_KERNELS: 'js' }), quick ? 1 : 2);
-    const t = JSON.parse(res.a.stdout).timings as Record<string, number>;
-    out(`| explain (fit ${t.fit.toFixed(0)} ms, solve ${t.solve.toFixed(0)} ms) | ${res.b.ms.toFixed(0)} | ${res.a.ms.toFixed(0)} | ${res.ratio.toFixed(2)} | ${res.a.rssMB.toFixed(0)} | ${scoreAgreement(res.a.stdout, res.b.stdout)} |`);
+    const j = JSON.parse(res.a.stdout) as { timings: Record<string, number>; fit: { method: string }; solve: { iterations: number } | null };
+    const t = j.timings;
+    // CG iterations: the fit's Newton systems and the influence solve (recycled Ritz pairs on this wide data).
+    const its = `${/(\d+) CG/.exec(j.fit.method)?.[1] ?? '?'} + ${j.solve?.iterations ?? '?'} CG iterations`;
+    out(`| explain (fit ${t.fit.toFixed(0)} ms, solve ${t.solve.toFixed(0)} ms; ${its}) | ${res.b.ms.toFixed(0)} | ${res.a.ms.toFixed(0)} | ${res.ratio.toFixed(2)} | ${res.a.rssMB.toFixed(0)} | ${scoreAgreement(res.a.stdout, res.b.stdout)} |`);
     const sweep = (env: Record<string, string> = {}) => () =>
       runOnce(process.execPath, [cli, 'sweep', '--train', ex.digits.train, '--test', ex.digits.test, '--json'], env);
     if (!process.argv.includes('--js-sweep')) {

@@ -36,13 +36,17 @@ export function sessionOptions(f: Flags): SessionOptions {
 
 /** Progress on stderr (so --json stdout stays clean), throttled to whole percents. */
 export function stderrWork(quiet: boolean): Work {
-  let last = -1;
+  let last = -1, lastMessage = '', lastAt = 0;
   return {
     progress: (fraction, message) => {
       if (quiet || !process.stderr.isTTY) return;
       const pct = Math.round(fraction * 100);
-      if (pct === last) return;
+      // A new message within the same percent (a big file's MB read) shows at most four times a second.
+      const now = Date.now();
+      if (pct === last && (message === lastMessage || now - lastAt < 250)) return;
       last = pct;
+      lastMessage = message;
+      lastAt = now;
       process.stderr.write(`\r${String(pct).padStart(3)}% ${message}`.padEnd(70).slice(0, 79));
       if (pct >= 100) process.stderr.write('\n');
     },

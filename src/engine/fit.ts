@@ -8,6 +8,7 @@ import type { Objective } from './objective';
 import type { LinearOperator, Work } from './types';
 import type { FitReport } from './results';
 import { conjugateGradient } from './solvers/cg';
+import { KrylovRecord, ritzSpectrum } from './solvers/ritz';
 import { dot, norm } from './linalg/vector';
 import { accuracy } from './predict';
 
@@ -45,7 +46,14 @@ export function fitNewton(obj: Objective, opts: FitOptions = {}): FitResult {
   const negG = new Float64Array(p);
   let M = opts.preconditioner;
   let lastPrecondAt = -1;
-  while (gn > gradTol && it < maxNewton) {
+  // Without a preconditioner worth building, keep the largest Newton system's Krylov space: its Ritz
+  // pairs precondition the influence solves at the end point (the last systems are taken near it).
+  const recycle = !opts.preconditioner && obj.recyclesKrylov;
+  let largest: KrylovRecord | null = null;
+  // That route ends where its own CG path leads: one more (cheap, quadratically convergent) Newton step
+  // below gradTol puts θ* where any route ends, so scores match the Gram route's to 1e-9, not 1e-8.
+  const target = recycle ? gradTol * 1e-2 : gradTol;
+  while (gn > target && it < maxNewton) {
     opts.checkCancelled?.();
     // Refresh the preconditioner when curvature has changed a lot (early iterations); it is cheap for small d.
     if (!opts.preconditioner && refreshDue(it, lastPrecondAt, opts.refreshEvery ?? 3)) {
@@ -54,10 +62,12 @@ export function fitNewton(obj: Objective, opts: FitOptions = {}): FitResult {
     }
     for (let i = 0; i < p; i++) negG[i] = -g[i];
     const eta = Math.min(0.5, Math.sqrt(gn));
+    const record = recycle ? new KrylovRecord() : undefined;
     const { x: d, report } = conjugateGradient(obj.hessianOperator(theta), negG, {
-      tol: Math.max(eta, 1e-14), maxIter: 500, preconditioner: M, checkCancelled: opts.checkCancelled,
+      tol: Math.max(eta, 1e-14), maxIter: 500, preconditioner: M, checkCancelled: opts.checkCancelled, record,
     });
     cgTotal += report.iterations;
+    if (record && record.size >= (largest?.size ?? 0)) largest = record;
     const slope = dot(g, d);
     let t = 1;
     let accepted = false;
@@ -81,6 +91,10 @@ export function fitNewton(obj: Objective, opts: FitOptions = {}): FitResult {
     opts.progress?.(Math.min(1, Math.max(0, Math.log10(1 / Math.max(gn, 1e-300)) / Math.log10(1 / gradTol))), `Newton step ${it}: ‖∇L‖ = ${gn.toExponential(2)}`);
   }
   if (M && !opts.preconditioner) obj.rememberPreconditioner(theta, M);
+  if (largest) {
+    const spectrum = ritzSpectrum(largest);
+    if (spectrum) obj.rememberSpectrum(theta, spectrum);
+  }
   return {
     theta,
     report: {

@@ -25,6 +25,7 @@ export class WorkerLifecycle implements vscode.Disposable {
       workerPath: context.asAbsolutePath('dist/worker.js'),
       execArgv: s.execArgv,
       backend: s.backend,
+      kernels: s.kernels,
       // ONNX features cached in our own storage folder, never beside the user's model (src/worker/featureCache.ts).
       env: { [FEATURE_CACHE_ENV]: vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'onnx-features').fsPath },
       onLog: (line) => log.appendLine(line),
@@ -46,7 +47,7 @@ export class WorkerLifecycle implements vscode.Disposable {
       log.appendLine(`compute backend: ${b.backend} (${b.tried.join('; ')})`);
     });
     this.settingsSub = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('influenceLens.backend') || e.affectsConfiguration('influenceLens.worker')) {
+      if (e.affectsConfiguration('influenceLens.backend') || e.affectsConfiguration('influenceLens.worker') || e.affectsConfiguration('influenceLens.kernels')) {
         void notify.info('restart the worker to apply the new worker settings.', 'Restart Worker')
           .then((a) => { if (a) void this.restart(); });
       }
@@ -56,7 +57,7 @@ export class WorkerLifecycle implements vscode.Disposable {
   async restart(): Promise<void> {
     this.background.cancel();
     const s = readSettings();
-    this.worker.configure({ execArgv: s.execArgv, backend: s.backend });
+    this.worker.configure({ execArgv: s.execArgv, backend: s.backend, kernels: s.kernels });
     await this.worker.restart();
     void this.notify.info('worker restarted.');
   }

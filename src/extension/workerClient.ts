@@ -38,6 +38,8 @@ export interface WorkerClientOptions {
   /** Node flags for the worker (e.g. ['--import', 'tsx'] to run the TypeScript entry, or --max-old-space-size). */
   execArgv?: string[];
   backend?: string;
+  /** Float64 kernels of the linear engine (INFLUENCE_LENS_KERNELS in the worker): auto, wasm or js. */
+  kernels?: string;
   /** Automatic restarts allowed within `restartWindowMs` before giving up (default 5 in 3 minutes). */
   maxRestarts?: number;
   restartWindowMs?: number;
@@ -90,7 +92,7 @@ export class WorkerClient {
   constructor(private readonly opts: WorkerClientOptions) {}
 
   /** Change worker flags/backend; applied at the next (re)start. */
-  configure(opts: Pick<WorkerClientOptions, 'execArgv' | 'backend'>): void {
+  configure(opts: Pick<WorkerClientOptions, 'execArgv' | 'backend' | 'kernels'>): void {
     Object.assign(this.opts, opts);
   }
 
@@ -134,7 +136,7 @@ export class WorkerClient {
     const child = fork(this.opts.workerPath, args, {
       execArgv: this.opts.execArgv ?? [],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      env: { ...process.env, ...this.opts.env, ELECTRON_RUN_AS_NODE: '1' },
+      env: { ...process.env, ...this.opts.env, ...(this.opts.kernels ? { INFLUENCE_LENS_KERNELS: this.opts.kernels } : {}), ELECTRON_RUN_AS_NODE: '1' },
     });
     this.child = child;
     this.connClosed = false;

@@ -74,6 +74,8 @@ export interface OpenResult {
   /** What the source can do, with reasons for what it cannot: offer exactly these. */
   capabilities?: CapabilityView[];
   settings?: SettingsEcho;
+  /** Float64 kernels the linear engine runs: "wasm-simd", or "js (reason)" (the kernel setting's echo). */
+  kernels?: string;
 }
 
 export interface ExplainParams extends WithProgress {

@@ -4,6 +4,7 @@
  * requests and are rebuilt only when `open` names other files or settings. Engine results leave
  * through src/worker/views.ts as the protocol's view models.
  */
+import { kernelInfo } from '../engine/kernels/wasm';
 import { InputError, rowOf } from '../engine/data/dataset';
 import { CancelledError, type Work } from '../engine/types';
 import type { GroupSpec } from '../engine/results';
@@ -148,6 +149,7 @@ export class WorkerService {
       backend: this.backend, fit: fitView(s.fit), classes: [...s.train.classes], nTrain: s.train.n, nTest: s.test.n, d: s.train.d,
       trainFile: s.train.file, testFile: s.test.file, trainLines: Array.from(s.train.lines), testLines: Array.from(s.test.lines),
       trainY: Array.from(s.train.y), timings, source: s.source.kind, capabilities: capabilitiesView(s), settings: settingsView(s.settings),
+      kernels: kernelInfo(),
     };
   }
 

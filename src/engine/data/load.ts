@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CsvScanner, NEED_MORE, Term, countLineFeeds, countLines } from './csv';
 import { Dataset, InputError } from './dataset';
+import { CancelledError } from '../types';
 import { canonicalLabel, encodeLabels } from './labels';
 
 export interface LoadOptions {
@@ -21,6 +22,8 @@ export interface LoadOptions {
   ignoreColumns?: readonly string[];
   /** Progress of a large file (> 16 MB): fraction of bytes read, and a message. */
   onProgress?: (fraction: number, message: string) => void;
+  /** Called once per read window (4 MB): throws to abandon the load (the user cancelled). */
+  checkCancelled?: () => void;
   /** Bytes read at a time from a CSV file (default 4 MB); tests use tiny windows to cross every boundary. */
   chunkBytes?: number;
 }
@@ -39,7 +42,7 @@ export function loadDataset(file: string, opts: LoadOptions = {}): Dataset {
     if (format === '.csv') return loadCsvFile(file, opts);
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    if (e instanceof InputError) throw e;
+    if (e instanceof InputError || e instanceof CancelledError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new InputError(`file not found (resolved to ${path.resolve(file)})`, file);
     if (code === 'EISDIR') throw new InputError('is a directory, not a data file', file);
@@ -69,6 +72,7 @@ function loadCsvFile(file: string, opts: LoadOptions): Dataset {
     // Pass 1: line feeds, for the row capacity.
     let lf = 0;
     for (let at = 0; ;) {
+      opts.checkCancelled?.();
       const got = fs.readSync(fd, buf, 0, buf.length, at);
       if (got === 0) break;
       lf += countLineFeeds(buf, got);
@@ -85,6 +89,7 @@ function loadCsvFile(file: string, opts: LoadOptions): Dataset {
     const sc = new CsvScanner(buf, len0, len0 < buf.length && readAt >= size, file);
     const refill = (): boolean => {
       if (sc.eof) return false;
+      opts.checkCancelled?.();
       const keep = sc.len - sc.pos;
       if (sc.pos === 0 && keep === buf.length) {
         const bigger = Buffer.allocUnsafe(buf.length * 2);

@@ -37,6 +37,8 @@ interface Exports {
   transpose(L: number, U: number, n: number): void;
   cholSolve(L: number, U: number, n: number, x: number, count: number): void;
   cholSolveInterleaved(L: number, U: number, n: number, x: number, Kp: number, scratch: number): void;
+  crossDots(A: number, m: number, B: number, mb: number, p: number, G: number): void;
+  combineRows(A: number, m: number, p: number, c: number, out: number): void;
 }
 
 const PAGE = 65536;

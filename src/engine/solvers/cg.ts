@@ -30,6 +30,7 @@ export function conjugateGradient(op: LinearOperator, b: Float64Array, opts: Sol
   while (rel > tol && it < maxIter) {
     opts.checkCancelled?.();
     apply(p, Ap);
+    opts.record?.push(p, Ap);
     const pAp = dot(p, Ap);
     if (!(pAp > 0)) throw new Error(`CG met a direction of non-positive curvature (pᵀAp = ${pAp}); add damping`);
     const alpha = rz / pAp;

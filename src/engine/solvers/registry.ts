@@ -4,6 +4,7 @@
  * (over all rows, or a sampled subset for the sweep) and says what it needs.
  */
 import type { Objective } from '../objective';
+import type { LinearOperator } from '../types';
 import { DecoupledCholesky } from '../linalg/cholesky';
 import { norm } from '../linalg/vector';
 import { conjugateGradient } from './cg';
@@ -53,7 +54,13 @@ export const SOLVERS: Readonly<Record<SolverName, SolverEntry>> = {
     build(obj, theta, base) {
       const op = obj.hessianOperator(theta);
       const M = obj.preconditionerAt(theta) ?? undefined;
-      return iterative('cg', (b, o) => conjugateGradient(op, b, { ...base, preconditioner: M, ...o }), M);
+      // The approximate inverse steers selection and preconditions group Newton steps and retraining: the
+      // Gram preconditioner (a scaled H⁻¹), built on first use where CG itself runs on recycled eigenpairs.
+      let gram: LinearOperator | null = null;
+      const approximate: InverseHessian['approximate'] = obj.recyclesKrylov
+        ? (v, out) => { gram ??= obj.gramPreconditioner(theta); gram!(v, out); }
+        : M;
+      return iterative('cg', (b, o) => conjugateGradient(op, b, { ...base, preconditioner: M, ...o }), approximate);
     },
   },
   lissa: {

@@ -1,4 +1,5 @@
 import type { LinearOperator, Work } from '../types';
+import type { KrylovRecord } from './ritz';
 
 export type SolverName = 'exact' | 'cg' | 'lissa';
 
@@ -19,6 +20,8 @@ export interface SolveOptions extends Work {
   damping?: number;      // δ added to the operator: (H + δI)
   preconditioner?: LinearOperator; // approximate H⁻¹ for PCG
   x0?: Float64Array;
+  /** CG: keep the search directions and their products (Krylov recycling, ./ritz.ts). */
+  record?: KrylovRecord;
 }
 
 /** A ready-to-use inverse for one Hessian: solve many right-hand sides cheaply. */

@@ -152,7 +152,9 @@ export function classRemovalSweep(ctx: InfluenceContext, test: Dataset, opts: Sw
     let retrainDelta: Float64Array | null = null, retrain: ForgetScore | undefined;
     if (opts.retrain !== false) {
       const t0 = performance.now();
-      const fit = fitNewton(obj.withRows(rest), { theta0: theta, gradTol: 1e-9, checkCancelled: work.checkCancelled });
+      const sub = obj.withRows(rest);
+      // Wide sparse data: the full-data Hessian's recycled eigenpairs precondition every Newton system.
+      const fit = fitNewton(sub, { theta0: theta, gradTol: 1e-9, preconditioner: sub.recycledPreconditioner(theta) ?? undefined, checkCancelled: work.checkCancelled });
       timings.retrain += performance.now() - t0;
       retrain = forgetScore(obj, fit.theta, test, c);
       retrainDelta = Float64Array.from(fit.theta, (x, j) => x - theta[j]);

@@ -7,6 +7,7 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadDataset, parseDataset } from '../../../src/engine/data/load';
 import type { Dataset } from '../../../src/engine/data/dataset';
+import { CancelledError } from '../../../src/engine/types';
 import { tempDir, throwsInput, writeFixture } from './helpers';
 
 const dir = tempDir('il-stream-');
@@ -53,6 +54,17 @@ describe('streaming CSV loader', () => {
     assert.ok(seen.length >= 2, `progress calls: ${seen.length}`);
     assert.ok(seen.every((f, i) => f > 0 && f <= 1 && (i === 0 || f > seen[i - 1])));
     assert.ok(seen[seen.length - 1] > 0.7);
+  });
+
+  it('stops at the next read window when cancelled, with the cancellation itself (not a file error)', () => {
+    const file = writeFixture(dir, 'cancel.csv', `label,a\n${'x,1\ny,2\n'.repeat(5000)}`);
+    let calls = 0;
+    const stop = () => { if (++calls === 3) throw new CancelledError(); };
+    assert.throws(() => loadDataset(file, { chunkBytes: 1000, checkCancelled: stop }), (e: unknown) => e instanceof CancelledError);
+    assert.equal(calls, 3, 'no window is read after the cancel');
+    let checks = 0;
+    assert.equal(loadDataset(file, { chunkBytes: 1000, checkCancelled: () => { checks++; } }).n, 10000);
+    assert.ok(checks > 40, `checked once per window: ${checks}`);
   });
 });
 

@@ -604,3 +604,55 @@ export function cholSolveInterleaved(L: usize, U: usize, n: i32, x: usize, Kp: i
     for (let o = 0; o < Kp; o++) setf64(xi, o, (f64at(xi, o) - f64at(scratch, o)) * inv);
   }
 }
+
+// ------------------------------------------------------------------------------------------------
+// Dense row blocks for Krylov recycling (solvers/ritz.ts): many dot products and one combination.
+
+/** G[a·mb + b] = A_a · B_b for the rows (length p) of A (m rows) and B (mb rows); two rows of A at a time. */
+export function crossDots(A: usize, m: i32, B: usize, mb: i32, p: i32, G: usize): void {
+  const rb = <usize>p << 3;
+  let a = 0;
+  for (; a + 2 <= m; a += 2) {
+    const x0 = A + <usize>a * rb, x1 = x0 + rb;
+    for (let b = 0; b < mb; b++) {
+      const y = B + <usize>b * rb;
+      let s0 = vz(), s1 = vz(), t0 = vz(), t1 = vz();
+      let k = 0;
+      for (; k + 4 <= p; k += 4) {
+        const q = <usize>k << 3;
+        const y0 = v128.load(y + q), y1 = v128.load(y + q, 16);
+        s0 = madd(s0, v128.load(x0 + q), y0); s1 = madd(s1, v128.load(x0 + q, 16), y1);
+        t0 = madd(t0, v128.load(x1 + q), y0); t1 = madd(t1, v128.load(x1 + q, 16), y1);
+      }
+      let s = hsum(f64x2.add(s0, s1)), t = hsum(f64x2.add(t0, t1));
+      for (; k < p; k++) { const v = f64at(y, k); s += f64at(x0, k) * v; t += f64at(x1, k) * v; }
+      setf64(G, a * mb + b, s);
+      setf64(G, (a + 1) * mb + b, t);
+    }
+  }
+  for (; a < m; a++) {
+    const x = A + <usize>a * rb;
+    for (let b = 0; b < mb; b++) setf64(G, a * mb + b, dot(x, B + <usize>b * rb, p));
+  }
+}
+
+/** out += Σ_j c_j A_j over the m rows (length p) of A; two rows per pass over out. */
+export function combineRows(A: usize, m: i32, p: i32, c: usize, out: usize): void {
+  const rb = <usize>p << 3;
+  let j = 0;
+  for (; j + 2 <= m; j += 2) {
+    const x0 = A + <usize>j * rb, x1 = x0 + rb;
+    const c0 = f64at(c, j), c1 = f64at(c, j + 1);
+    const v0 = f64x2.splat(c0), v1 = f64x2.splat(c1);
+    let k = 0;
+    for (; k + 2 <= p; k += 2) {
+      const q = <usize>k << 3;
+      v128.store(out + q, madd(madd(v128.load(out + q), v0, v128.load(x0 + q)), v1, v128.load(x1 + q)));
+    }
+    for (; k < p; k++) setf64(out, k, f64at(out, k) + c0 * f64at(x0, k) + c1 * f64at(x1, k));
+  }
+  for (; j < m; j++) {
+    const x = A + <usize>j * rb, cj = f64at(c, j);
+    for (let k = 0; k < p; k++) setf64(out, k, f64at(out, k) + cj * f64at(x, k));
+  }
+}
