@@ -78,7 +78,7 @@ export class TriageService {
     if (this.cache?.key === key) return this.cache.view;
     const f = fittedOf(s, 'the triage queue (its confident-learning signal refits the model per fold)');
     const t0 = performance.now();
-    const r = triage(f, { testSet: parseTestSetScope(p.testSet ?? 'all'), folds: p.folds, seed: p.seed, flagFraction: p.flagFraction, top: p.top, ...work });
+    const r = triage(f, { testSet: parseTestSetScope(p.testSet ?? 'all'), folds: p.folds, seed: p.seed, flagFraction: p.flagFraction, top: p.top, solver: s.settings.solver, ...work });
     const view: TriageView = {
       testSet: r.testSet, testSetSize: r.testSetSize, n: r.n, folds: r.folds, flagFraction: r.flagFraction, flagged: r.flagged,
       rows: r.rows.map((row) => ({ ...row, flaggedBy: [...row.flaggedBy] })), ms: Math.round(performance.now() - t0),

@@ -33,7 +33,7 @@ export async function run(args: ParsedArgs): Promise<void> {
   if (!(flagFraction > 0 && flagFraction <= 1)) throw new (await import('../../engine/data/dataset')).InputError(`--flag-fraction must be in (0, 1], got ${flagFraction}`);
   const work = stderrWork(f.has('json'));
   const session = await openSession(f, work);
-  const res = triage(session, { testSet: scope, folds: f.int('folds'), seed: f.int('seed'), flagFraction, top: f.int('top'), ...work });
+  const res = triage(session, { testSet: scope, folds: f.int('folds'), seed: f.int('seed'), flagFraction, top: f.int('top'), solver: session.settings.solver, ...work });
   const { signals: _s, order: _o, ...brief } = res;
   // With --edits: the before/after of the edits, from a second fit on the original data.
   let edits: EditsEffect | undefined;

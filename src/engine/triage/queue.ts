@@ -10,6 +10,7 @@
  * rule), so a person can see *why* it is in the queue.
  */
 import type { Work } from '../types';
+import type { SolverName } from '../solvers/types';
 import type { Fitted, TestSetScope } from '../influence/testSet';
 import { meanTestGradient, requireRetrain, resolveTestSet, scopeName } from '../influence/testSet';
 import { influenceDirection } from '../influence/context';
@@ -69,6 +70,8 @@ export interface TriageOptions extends Work {
   flagFraction?: number;
   /** Rows detailed in `rows` (default 50). */
   top?: number;
+  /** The analyzer's solver setting: with 'auto' self-influence may factor a Hessian too wide for per-query use. */
+  solver?: SolverName | 'auto';
 }
 
 /** Ranks scaled to [0, 1], higher value → higher rank. */
@@ -122,7 +125,7 @@ export function triage(f: Fitted, opts: TriageOptions = {}): TriageResult {
   opts.progress?.(0, 'influence on the test set');
   const setEffect = firstOrderScores(ctx, influenceDirection(ctx, meanTestGradient(f, testRows)).s);
   // (a) self-influence: one H⁻¹ solve per training row.
-  const self = selfInfluenceBlocked(ctx, stage(0.02, 0.5));
+  const self = selfInfluenceBlocked(ctx, stage(0.02, 0.5), 64, opts.solver);
   // (b) confident learning from K-fold out-of-sample probabilities.
   const oos = outOfSampleProbabilities(ctx, { folds: opts.folds, seed: opts.seed, ...stage(0.5, 0.98) });
   const y = Int32Array.from({ length: n }, (_, t) => ctx.obj.data.y[ctx.obj.rows ? ctx.obj.rows[t] : t]);

@@ -5,10 +5,14 @@
  */
 import type { InfluenceContext } from '../influence/context';
 import type { Work } from '../types';
+import { inverseForManySolves } from '../solvers/inverse';
+import type { SolverName } from '../solvers/types';
 
-export function selfInfluenceBlocked(ctx: InfluenceContext, work: Work = {}, block = 64): Float64Array {
+/** `solver`: the user's choice; with 'auto' a model too wide for the exact solver per query still gets it here (n solves). */
+export function selfInfluenceBlocked(ctx: InfluenceContext, work: Work = {}, block = 64, solver: SolverName | 'auto' = 'auto'): Float64Array {
   const { obj, theta } = ctx;
   const n = obj.n, p = obj.nParams;
+  const inv = inverseForManySolves(obj, theta, ctx.inv, n, solver);
   const out = new Float64Array(n);
   const G = new Float64Array(block * p);
   const X = new Float64Array(block * p);
@@ -25,7 +29,7 @@ export function selfInfluenceBlocked(ctx: InfluenceContext, work: Work = {}, blo
     }
     const rhs = X.subarray(0, m * p);
     rhs.set(G.subarray(0, m * p));
-    ctx.inv.solveMany(rhs, m, { checkCancelled: work.checkCancelled });
+    inv.solveMany(rhs, m, { checkCancelled: work.checkCancelled });
     for (let q = 0; q < m; q++) {
       let s = 0;
       for (let j = 0; j < p; j++) s += G[q * p + j] * rhs[q * p + j];
