@@ -22,7 +22,12 @@ export async function explainViaContextMenu(page, file, line) {
   const item = page.locator('.monaco-menu .action-item', { hasText: 'Explain Prediction' }).first();
   await item.waitFor({ timeout: 10000 });
   if ((await cursorLine(page)) !== line) throw new Error(`right-click moved the cursor off line ${line}`);
-  await item.click();
+  // A click while the menu is still opening can be swallowed (the menu stays up): click until it closes.
+  const menu = page.locator('.context-view .monaco-menu').first();
+  await waitFor('the context menu to take the click', async () => {
+    if (await item.isVisible().catch(() => false)) await item.click({ timeout: 2000 }).catch(() => {});
+    return menu.waitFor({ state: 'hidden', timeout: 2000 }).then(() => true, () => false);
+  }, 20000, 250);
 }
 
 /** The Explain panel's frame once it lists at least `min` harmful rows, and their indices in order. */

@@ -5,10 +5,11 @@
 import * as assert from 'assert';
 import { execFile } from 'child_process';
 import * as path from 'path';
-import { activate, extensionPath, workspaceRoot, type InfluenceLensApi } from './helpers';
+import * as vscode from 'vscode';
+import { activate, extensionPath, waitFor, workspaceRoot, type InfluenceLensApi } from './helpers';
 
 interface VerifyLike { testIndex: number; cached: boolean; lds?: { lds: number; subsets: number; alpha: number; sentence: string }; brittleness?: { sentence: string } }
-interface TestSetLike { scope: string; size: number; before: { loss: number; accuracy: number }; harmful: Array<{ index: number; score: number; sentence?: string }>; groups: Array<{ name: string; sentence: string }> }
+interface TestSetLike { scope: string; size: number; before: { loss: number; accuracy: number }; harmful: Array<{ index: number; score: number; line?: number; sentence?: string }>; groups: Array<{ name: string; sentence: string }> }
 interface Api extends InfluenceLensApi {
   explainTestRow(i: number): Promise<unknown>;
   explainTestSet(scope: string): Promise<TestSetLike | undefined>;
@@ -67,5 +68,14 @@ describe('verify and the test-set scope', function () {
     assert.deepStrictEqual(mine.harmful.slice(0, 5).map((r) => r.index), refHarmful.slice(0, 5).map((r) => r.index));
     for (const r of mine.harmful) assert.match(r.sentence ?? '', new RegExp(`lower the mean loss over these ${mine.size} test rows`));
     assert.ok(mine.groups.length > 0 && mine.groups.every((g) => /^Removing these \d+ rows would/.test(g.sentence)));
+    // A row of the section opens the training file at its line (the command its tree items run).
+    const first = mine.harmful[0] as { index: number; line?: number };
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('influenceLens.openTrainingRow', first.index, 'testSet');
+    const ed = await waitFor('train.csv opened from the section', () => {
+      const e = vscode.window.activeTextEditor;
+      return e && path.basename(e.document.uri.fsPath) === 'train.csv' ? e : undefined;
+    }, 30_000);
+    assert.strictEqual(ed.selection.active.line + 1, first.line ?? first.index + 2, 'cursor on the row\'s line');
   });
 });
