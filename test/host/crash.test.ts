@@ -24,24 +24,21 @@ const RAW_RPC = /Pending response|connection got disposed|JSON-?RPC|Connection i
 describe('crash: worker killed while loading a changed config', function () {
   this.timeout(900_000);
   let api: Api;
-  let cfg: vscode.Uri;
-  let good: string;
   let saved: Awaited<ReturnType<typeof savedConfig>>;
   let atHalf: ExplainLike;
   let interrupted: { ok: true } | { ok: false; error: string };
   let shown: Notice[] = [];
 
   async function setL2(l2: number): Promise<void> {
-    const c = JSON.parse(good);
+    const c = JSON.parse(saved.text);
     c.model = { type: 'linear', l2 };
-    await vscode.workspace.fs.writeFile(cfg, Buffer.from(JSON.stringify(c, null, 2)));
+    await vscode.workspace.fs.writeFile(saved.uri, Buffer.from(JSON.stringify(c, null, 2)));
     await waitFor(`the config to say λ = ${l2}`, () => api.config?.open.l2 === l2, 30_000);
   }
 
   before(async () => {
     api = (await activate()) as unknown as Api;
     saved = await savedConfig();
-    ({ uri: cfg, text: good } = saved);
   });
 
   after(async () => {

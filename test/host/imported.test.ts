@@ -23,14 +23,11 @@ const dataRows = async (name: string) => Buffer.from(await vscode.workspace.fs.r
 describe('imported scores: a score file instead of a model', function () {
   this.timeout(600_000);
   let api: Api;
-  let cfg: vscode.Uri;
-  let good: string;
   let saved: Awaited<ReturnType<typeof savedConfig>>;
 
   before(async () => {
     api = (await activate()) as unknown as Api;
     saved = await savedConfig();
-    ({ uri: cfg, text: good } = saved);
   });
 
   after(async () => {
@@ -39,7 +36,7 @@ describe('imported scores: a score file instead of a model', function () {
   });
 
   it('explains a row from the file: its most negative entries are the harmful rows, groups are first order only', async () => {
-    const c = JSON.parse(good);
+    const c = JSON.parse(saved.text);
     const nTrain = await dataRows(c.train), nTest = await dataRows(c.test);
     // Small deterministic background, three clearly harmful rows for TEST_INDEX (helpful-positive, as Kronfluence writes).
     const values = new Float32Array(nTest * nTrain);
@@ -49,7 +46,7 @@ describe('imported scores: a score file instead of a model', function () {
     delete c.model;
     c.scores = { path: 'scores.npy', format: 'npy', orientation: 'test-by-train', sign: 'helpful-positive' };
     const seen = api.notices.length;
-    await vscode.workspace.fs.writeFile(cfg, Buffer.from(JSON.stringify(c, null, 2)));
+    await vscode.workspace.fs.writeFile(saved.uri, Buffer.from(JSON.stringify(c, null, 2)));
     await waitFor('the config to name the scores', () => api.config?.open.modelType === 'scores', 30_000);
 
     const e = asExplain(await api.explainTestRow(TEST_INDEX));

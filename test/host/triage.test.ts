@@ -7,7 +7,7 @@ import * as assert from 'assert';
 import { execFile } from 'child_process';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { activate, asExplain, extensionPath, waitFor, workspaceRoot, wsFile } from './helpers';
+import { activate, asExplain, extensionPath, savedConfig, waitFor, workspaceRoot, wsFile } from './helpers';
 import { writeNpy } from '../unit/scores/writers';
 
 interface Row { line: number; label: string; suggested: string | null }
@@ -40,26 +40,24 @@ function cliEditsEffect(edits: string): Promise<{ before: Metrics; after: Metric
 describe('triage: Suspect Training Rows, Relabel, Undo, Export', function () {
   this.timeout(900_000);
   let api: Api;
-  let cfg: vscode.Uri;
-  let good: string;
+  let saved: Awaited<ReturnType<typeof savedConfig>>;
   const editsFile = () => wsFile('influence.edits.json');
 
   before(async () => {
     api = (await activate()) as unknown as Api;
-    cfg = wsFile('influence.config.json');
-    good = (await read(cfg)).toString();
+    saved = await savedConfig();
     const ex = path.join(extensionPath(), 'examples', 'digits8');
     for (const [from, to] of [['train.csv', 'train8.csv'], ['test.csv', 'test8.csv']]) {
       await vscode.workspace.fs.copy(vscode.Uri.file(path.join(ex, from)), wsFile(to), { overwrite: true });
     }
     await vscode.workspace.fs.delete(editsFile()).then(undefined, () => undefined);
-    await vscode.workspace.fs.writeFile(cfg, Buffer.from(JSON.stringify({ train: 'train8.csv', test: 'test8.csv', labelColumn: 'label', model: { type: 'linear', l2: 0.001 } }, null, 2)));
+    await vscode.workspace.fs.writeFile(saved.uri, Buffer.from(JSON.stringify({ train: 'train8.csv', test: 'test8.csv', labelColumn: 'label', model: { type: 'linear', l2: 0.001 } }, null, 2)));
     await waitFor('the config to name train8.csv', () => api.config?.open.trainFile.endsWith('train8.csv'), 30_000);
   });
 
   after(async () => {
     for (const f of ['influence.edits.json', 'train8.cleaned.csv']) await vscode.workspace.fs.delete(wsFile(f)).then(undefined, () => undefined);
-    await vscode.workspace.fs.writeFile(cfg, Buffer.from(good));
+    await saved.restore();
     await waitFor('the original config back', () => api.config && !api.config.open.trainFile.endsWith('train8.csv'), 30_000);
     for (const f of ['train8.csv', 'test8.csv']) await vscode.workspace.fs.delete(wsFile(f)).then(undefined, () => undefined);
   });
@@ -123,7 +121,7 @@ describe('triage: Suspect Training Rows, Relabel, Undo, Export', function () {
     const values = new Float32Array(nTest * nTrain);
     for (let k = 0; k < values.length; k++) values[k] = ((k * 7919) % 1000) / 1e4 - 0.05;
     writeNpy(wsFile('scores8.npy').fsPath, nTest, nTrain, values);
-    await vscode.workspace.fs.writeFile(cfg, Buffer.from(JSON.stringify({ train: 'train8.csv', test: 'test8.csv', labelColumn: 'label',
+    await vscode.workspace.fs.writeFile(saved.uri, Buffer.from(JSON.stringify({ train: 'train8.csv', test: 'test8.csv', labelColumn: 'label',
       scores: { path: 'scores8.npy', format: 'npy', orientation: 'test-by-train', sign: 'helpful-positive' } }, null, 2)));
     await waitFor('the config to name the scores', () => (api.config?.open as { modelType?: string } | undefined)?.modelType === 'scores', 30_000);
     const seen = api.notices.length;
