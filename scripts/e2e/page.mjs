@@ -6,8 +6,16 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  RESULTS_DIR, cleanupTemp, cursorLine, ensureCodeServer, findVsix, launchBrowser, startCodeServer, stopwatch, waitFor,
+  REPO, RESULTS_DIR, cleanupTemp, cursorLine, ensureCodeServer, findVsix, launchBrowser, manifest, startCodeServer, stopwatch,
+  waitFor,
 } from './server.mjs';
+
+/** The extension under test (E2E_EXTENSION_DIR: a stand-in with its own dist/cli.js), its manifest and CLI. */
+export const EXT_DIR = path.resolve(process.env.E2E_EXTENSION_DIR ?? REPO);
+export const EXT = manifest(EXT_DIR);
+export const CLI = path.join(EXT_DIR, 'dist/cli.js');
+/** Longest wait of one scenario step (E2E_STEP_TIMEOUT_S, 240 s by default; a loaded machine needs more). */
+export const STEP_MS = Number(process.env.E2E_STEP_TIMEOUT_S ?? 240) * 1000;
 
 export const tid = (id) => `[data-testid="${id}"]`;
 export const integers = (s) => (String(s ?? '').match(/\d+/g) ?? []).map(Number);

@@ -12,12 +12,13 @@ import { copyFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { findMisclassified } from '../../scripts/e2e/cli.mjs';
 import { explainViaContextMenu, harmfulRows, openWorkbench, sameTop, textOf } from '../../scripts/e2e/explainRow.mjs';
-import { clickCentered, runScenario, shot, tid } from '../../scripts/e2e/page.mjs';
-import { EXAMPLE_DIR, REPO, cursorLine, ensureExample, findVsix, manifest, prepareWorkspace, waitFor } from '../../scripts/e2e/server.mjs';
+import {
+  CLI, clickCentered, EXT, runScenario, shot, STEP_MS, tid,
+} from '../../scripts/e2e/page.mjs';
+import {
+  EXAMPLE_DIR, REPO, cursorLine, ensureExample, findVsix, prepareWorkspace, waitFor,
+} from '../../scripts/e2e/server.mjs';
 
-const EXT = manifest(REPO);
-const CLI = path.join(REPO, 'dist/cli.js');
-const STEP_MS = Number(process.env.E2E_STEP_TIMEOUT_S ?? 240) * 1000;
 const COMPARE_TOP = 5;
 const HEAD_WORDS = /^(refitted|kept the model's own head|verified)/;
 

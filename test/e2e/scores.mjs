@@ -10,12 +10,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { cliExplain } from '../../scripts/e2e/cli.mjs';
 import { explainViaContextMenu, harmfulRows, openWorkbench, sameTop, textOf } from '../../scripts/e2e/explainRow.mjs';
-import { clickCentered, runScenario, shot, tid } from '../../scripts/e2e/page.mjs';
-import { EXAMPLE_DIR, REPO, cursorLine, ensureExample, manifest, prepareWorkspace, waitFor } from '../../scripts/e2e/server.mjs';
+import {
+  CLI, clickCentered, EXT, runScenario, shot, STEP_MS, tid,
+} from '../../scripts/e2e/page.mjs';
+import { EXAMPLE_DIR, cursorLine, ensureExample, prepareWorkspace, waitFor } from '../../scripts/e2e/server.mjs';
 
-const EXT = manifest(REPO);
-const CLI = path.join(REPO, 'dist/cli.js');
-const STEP_MS = Number(process.env.E2E_STEP_TIMEOUT_S ?? 240) * 1000;
 const COMPARE_TOP = 5;
 const TEST_INDEX = 11;
 const SCORES = 'influence_results/digits/scores_ekfac/pairwise_scores.safetensors';

@@ -10,12 +10,11 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { runScenario } from '../../scripts/e2e/page.mjs';
+import {
+  CLI, runScenario, STEP_MS,
+} from '../../scripts/e2e/page.mjs';
 import { REPO, prepareWorkspace, runCommand, waitFor } from '../../scripts/e2e/server.mjs';
 
-const EXT_DIR = path.resolve(process.env.E2E_EXTENSION_DIR ?? REPO);
-const CLI = path.join(EXT_DIR, 'dist/cli.js');
-const STEP_MS = Number(process.env.E2E_STEP_TIMEOUT_S ?? 240) * 1000;
 let OUT;
 const shot = (page, name) => page.screenshot({ path: path.join(OUT, `${name}.png`) });
 

@@ -22,16 +22,12 @@
 import path from 'node:path';
 import { cliExplain, findMisclassified } from '../../scripts/e2e/cli.mjs';
 import {
-  clickCentered, goToLine, integers, layout, runScenario, setValue, shot as shotIn, tid,
+  CLI, clickCentered, EXT, goToLine, integers, layout, runScenario, setValue, shot as shotIn, STEP_MS, tid,
 } from '../../scripts/e2e/page.mjs';
 import {
-  REPO, cursorLine, ensureExample, manifest, openFile, prepareWorkspace, runCommand, waitFor, webviewFrame,
+  cursorLine, ensureExample, openFile, prepareWorkspace, runCommand, waitFor, webviewFrame,
 } from '../../scripts/e2e/server.mjs';
 
-const EXT_DIR = path.resolve(process.env.E2E_EXTENSION_DIR ?? REPO);
-const EXT = manifest(EXT_DIR);
-const CLI = path.join(EXT_DIR, 'dist/cli.js');
-const STEP_MS = Number(process.env.E2E_STEP_TIMEOUT_S ?? 240) * 1000;
 const N_CLASSES = 10;
 const COMPARE_TOP = 5;
 // Set by the harness before the scenario runs.

@@ -8,16 +8,12 @@
 // The reference is the CLI (dist/cli.js) on the same workspace copy. Screenshots: test-results/e2e/verify/.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { clickCentered, runScenario, setValue, shot as shotIn, tid } from '../../scripts/e2e/page.mjs';
-import { explainViaContextMenu } from '../../scripts/e2e/explainRow.mjs';
 import {
-  REPO, ensureExample, manifest, prepareWorkspace, runCommand, waitFor, webviewFrame,
-} from '../../scripts/e2e/server.mjs';
+  CLI, clickCentered, EXT, runScenario, setValue, shot as shotIn, STEP_MS, tid,
+} from '../../scripts/e2e/page.mjs';
+import { explainViaContextMenu } from '../../scripts/e2e/explainRow.mjs';
+import { ensureExample, prepareWorkspace, runCommand, waitFor, webviewFrame } from '../../scripts/e2e/server.mjs';
 
-const EXT_DIR = path.resolve(process.env.E2E_EXTENSION_DIR ?? REPO);
-const EXT = manifest(EXT_DIR);
-const CLI = path.join(EXT_DIR, 'dist/cli.js');
-const STEP_MS = Number(process.env.E2E_STEP_TIMEOUT_S ?? 240) * 1000;
 const M = 10;
 let OUT, sw, ok;
 const shot = (page, name, frame) => shotIn(OUT, page, name, frame);
