@@ -6,7 +6,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  REPO, RESULTS_DIR, cleanupTemp, cursorLine, ensureCodeServer, findVsix, launchBrowser, manifest, startCodeServer, stopwatch,
+  REPO, RESULTS_DIR, cleanupTemp, cursorLine, ensureCodeServer, ensureExample, findVsix, launchBrowser, manifest, startCodeServer, stopwatch,
   waitFor,
 } from './server.mjs';
 
@@ -97,6 +97,8 @@ export async function runScenario({ name, prepare, scenario, env = {}, settings 
     mkdirSync(out, { recursive: true });
     vsix = findVsix();
     ensureCodeServer();
+    // Scenarios copy examples/digits or examples/digits8: a clean clone has neither until generated.
+    ensureExample();
     const prepared = await prepare({ out, sw, ok });
     sw.mark(`workspace ready (${path.basename(vsix)})`);
     const server = await startCodeServer({ workspace: prepared.workspace, vsix, env, settings, logFile: path.join(out, 'server.log') });

@@ -1,11 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { addEdit, applyEdits, emptyEdits, type EditsDocument } from '../../../src/engine/edits';
 import { exportEdited } from '../../../src/engine/editsExport';
 import { parseDataset } from '../../../src/engine/data/load';
 import type { Dataset } from '../../../src/engine/data/dataset';
+import { digitsCsv } from '../../../src/tools/digitsExample';
 import { InputError } from '../../../src/engine/data/dataset';
 
 /** Rows as (features, class name): what a fit sees, independent of file lines. */
@@ -54,8 +53,9 @@ test('a JSONL copy keeps numeric labels numeric and re-reads as applyEdits of th
 });
 
 test('the bundled digits: the copy of train.csv re-read equals applyEdits of it', () => {
-  const file = path.resolve(__dirname, '../../../examples/digits8/train.csv');
-  const text = readFileSync(file, 'utf8');
+  // Made from the packaged pixels: a clean clone has no examples/ until `npm run demo`.
+  const file = 'train.csv';
+  const text = digitsCsv('digits8', 'train');
   const data = parseDataset(text, file);
   let doc = emptyEdits('train.csv');
   for (const i of [0, 17, 500]) doc = addEdit(doc, { action: 'relabel', line: data.lines[i], from: data.classes[data.y[i]], to: data.classes[(data.y[i] + 1) % data.classes.length] });

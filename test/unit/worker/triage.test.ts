@@ -14,8 +14,7 @@ import { InfluenceSession } from '../../../src/engine/session';
 import { resolveTestSet, setMetrics } from '../../../src/engine/influence/testSet';
 import { CancelledError } from '../../../src/engine/types';
 import type { OpenParams } from '../../../src/protocol';
-
-const EX = path.resolve(__dirname, '../../../examples/digits8');
+import { digitsCsv } from '../../../src/tools/digitsExample';
 
 describe('worker: triage and edits', () => {
   let dir: string, train: string, testFile: string, text: string;
@@ -26,9 +25,10 @@ describe('worker: triage and edits', () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'il-triage-'));
     train = path.join(dir, 'train.csv');
     testFile = path.join(dir, 'test.csv');
-    text = readFileSync(path.join(EX, 'train.csv'), 'utf8');
+    // Made here from the packaged pixels: a clean clone has no examples/ until `npm run demo`.
+    text = digitsCsv('digits8', 'train');
     writeFileSync(train, text);
-    writeFileSync(testFile, readFileSync(path.join(EX, 'test.csv')));
+    writeFileSync(testFile, digitsCsv('digits8', 'test'));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
