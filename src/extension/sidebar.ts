@@ -31,7 +31,7 @@ export class SidebarFeature implements vscode.Disposable {
     this.view = vscode.window.createTreeView('influenceLens.harmfulGroups', { treeDataProvider: this.tree, showCollapseAll: true }) as vscode.TreeView<unknown>;
   }
 
-  dispose(): void { this.view.dispose(); }
+  dispose(): void { this.view.dispose(); this.tree.dispose(); }
 
   /** Shows a test-set result in its section and brings the sidebar into view. */
   showTestSet(view: TestSetView | undefined, session: Session | undefined, note?: string): void {

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { GroupResult, TestSetView } from '../protocol';
 import { estimateGap, plural } from '../../webview/format';
 import { isTestSetNode, testSetChildren, testSetItem, type TestSetNode } from './testSetTree';
+import { TreeRefresher } from './treeRefresh';
 
 export type Scope = 'sample' | 'all' | 'testSet';
 
@@ -45,11 +46,22 @@ export function iconThreshold(scope: Scope, groups: readonly GroupResult[], samp
 
 export interface RowInfo { label: string; line: number | undefined }
 
-export class HarmfulGroupsProvider implements vscode.TreeDataProvider<GroupNode> {
-  private readonly emitter = new vscode.EventEmitter<GroupNode | undefined>();
+type ScopeNode = GroupNode & { kind: 'scope' };
+
+/**
+ * A scope's item id. It changes when the groups arrive: VS Code keeps an item's collapsed state by id,
+ * and the scope was created with no children while estimating; a new id opens it expanded.
+ */
+const scopeId = (node: ScopeNode) => `scope:${node.id}:${node.label}:${node.groups?.length ? 'groups' : 'none'}`;
+
+export class HarmfulGroupsProvider implements vscode.TreeDataProvider<GroupNode>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<GroupNode | GroupNode[] | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
-  sample: GroupNode & { kind: 'scope' } = { kind: 'scope', id: 'sample', label: 'Last explained sample', groups: undefined, note: 'run Explain Prediction' };
-  all: GroupNode & { kind: 'scope' } = { kind: 'scope', id: 'all', label: 'Whole test set', groups: undefined, note: 'run Refresh' };
+  /** Refreshes only the section that changed, and at most a few times a second while groups stream in. */
+  private readonly refresher = new TreeRefresher<GroupNode>((t) => this.emitter.fire(t));
+  // The scope nodes keep their identity (VS Code refreshes an element it already holds) and change in place.
+  readonly sample: ScopeNode = { kind: 'scope', id: 'sample', label: 'Last explained sample', groups: undefined, note: 'run Explain Prediction' };
+  readonly all: ScopeNode = { kind: 'scope', id: 'all', label: 'Whole test set', groups: undefined, note: 'run Refresh' };
   /** "For the test set": the result of Explain the Test Set… */
   testSet: TestSetNode & { kind: 'testSet' } = { kind: 'testSet', view: undefined };
   /** Test loss of the explained sample (icons are relative to it). */
@@ -58,18 +70,26 @@ export class HarmfulGroupsProvider implements vscode.TreeDataProvider<GroupNode>
   rowInfo: (scope: Scope, i: number) => RowInfo = () => ({ label: '', line: undefined });
 
   setSample(label: string, groups: GroupResult[] | undefined, note?: string): void {
-    this.sample = { kind: 'scope', id: 'sample', label, groups, note };
-    this.emitter.fire(undefined);
+    this.update(this.sample, label, groups, note);
   }
 
   setAll(groups: GroupResult[] | undefined, note?: string): void {
-    this.all = { kind: 'scope', id: 'all', label: 'Whole test set', groups, note };
-    this.emitter.fire(undefined);
+    this.update(this.all, 'Whole test set', groups, note);
   }
 
   setTestSet(view: TestSetView | undefined, note?: string): void {
     this.testSet = { kind: 'testSet', view, note };
-    this.emitter.fire(undefined);
+    // A new result is a new section (new ids throughout): the root list is re-read.
+    this.refresher.request();
+  }
+
+  dispose(): void { this.refresher.flush(); this.refresher.dispose(); this.emitter.dispose(); }
+
+  private update(node: ScopeNode, label: string, groups: GroupResult[] | undefined, note: string | undefined): void {
+    const before = scopeId(node);
+    Object.assign(node, { label, groups, note });
+    // Same id: only this section is re-read. A new id is a new root item, which only a root refresh shows.
+    this.refresher.request(scopeId(node) === before ? node : undefined);
   }
 
   getChildren(node?: GroupNode): GroupNode[] {
@@ -98,9 +118,7 @@ export class HarmfulGroupsProvider implements vscode.TreeDataProvider<GroupNode>
         item.description = node.groups ? `${plural(node.groups.length, 'group')}${node.note ? ` · ${node.note}` : ''}` : node.note;
         item.tooltip = th ? `Icons mark groups whose removal effect matters: ${th.why}.` : undefined;
         item.contextValue = 'scope';
-        // A new id once groups arrive: VS Code keeps an item's collapsed state by id, and the scope was
-        // created collapsed-less (no children) while estimating; this way it opens expanded.
-        item.id = `scope:${node.id}:${node.label}:${node.groups?.length ? 'groups' : 'none'}`;
+        item.id = scopeId(node);
         return item;
       }
       case 'group': {
