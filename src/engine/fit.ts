@@ -8,7 +8,7 @@ import type { Objective } from './objective';
 import type { LinearOperator, Work } from './types';
 import type { FitReport } from './results';
 import { conjugateGradient } from './solvers/cg';
-import { KrylovRecord, ritzSpectrum } from './solvers/ritz';
+import { FitRecycling } from './solvers/fitRecycling';
 import { dot, norm } from './linalg/vector';
 import { accuracy } from './predict';
 
@@ -43,31 +43,34 @@ export function fitNewton(obj: Objective, opts: FitOptions = {}): FitResult {
   let gn = norm(g);
   let it = 0;
   let cgTotal = 0;
+  let cgRecycled = 0;
   const negG = new Float64Array(p);
   let M = opts.preconditioner;
   let lastPrecondAt = -1;
-  // Without a preconditioner worth building, keep the largest Newton system's Krylov space: its Ritz
-  // pairs precondition the influence solves at the end point (the last systems are taken near it).
+  // Without a preconditioner worth building, CG's own directions give Ritz pairs that precondition the
+  // last Newton systems and the solves at the end point (solvers/fitRecycling.ts).
   const recycle = !opts.preconditioner && obj.recyclesKrylov;
-  let largest: KrylovRecord | null = null;
+  const recycling = recycle ? new FitRecycling() : null;
   // That route ends where its own CG path leads: one more (cheap, quadratically convergent) Newton step
   // below gradTol puts θ* where any route ends, so scores match the Gram route's to 1e-9, not 1e-8.
   const target = recycle ? gradTol * 1e-2 : gradTol;
   while (gn > target && it < maxNewton) {
     opts.checkCancelled?.();
     // Refresh the preconditioner when curvature has changed a lot (early iterations); it is cheap for small d.
-    if (!opts.preconditioner && refreshDue(it, lastPrecondAt, opts.refreshEvery ?? 3)) {
+    if (recycling) M = recycling.preconditioner(gn);
+    else if (!opts.preconditioner && refreshDue(it, lastPrecondAt, opts.refreshEvery ?? 3)) {
       M = obj.preconditioner(theta) ?? undefined;
       lastPrecondAt = it;
     }
     for (let i = 0; i < p; i++) negG[i] = -g[i];
     const eta = Math.min(0.5, Math.sqrt(gn));
-    const record = recycle ? new KrylovRecord() : undefined;
+    const record = recycling?.record();
     const { x: d, report } = conjugateGradient(obj.hessianOperator(theta), negG, {
       tol: Math.max(eta, 1e-14), maxIter: 500, preconditioner: M, checkCancelled: opts.checkCancelled, record,
     });
     cgTotal += report.iterations;
-    if (record && record.size >= (largest?.size ?? 0)) largest = record;
+    if (M && recycling?.isFrozen) cgRecycled += report.iterations;
+    if (record) recycling!.recorded(record);
     const slope = dot(g, d);
     let t = 1;
     let accepted = false;
@@ -90,16 +93,14 @@ export function fitNewton(obj: Objective, opts: FitOptions = {}): FitResult {
     it++;
     opts.progress?.(Math.min(1, Math.max(0, Math.log10(1 / Math.max(gn, 1e-300)) / Math.log10(1 / gradTol))), `Newton step ${it}: ‖∇L‖ = ${gn.toExponential(2)}`);
   }
-  if (M && !opts.preconditioner) obj.rememberPreconditioner(theta, M);
-  if (largest) {
-    const spectrum = ritzSpectrum(largest);
-    if (spectrum) obj.rememberSpectrum(theta, spectrum);
-  }
+  if (M && !recycling && !opts.preconditioner) obj.rememberPreconditioner(theta, M);
+  const fitted = recycling?.result();
+  if (fitted) obj.rememberSpectrum(theta, fitted.spectrum, fitted.refine);
   return {
     theta,
     report: {
       gradNorm: gn, iterations: it, converged: gn <= gradTol, objective: f,
-      trainAccuracy: accuracy(obj.model, theta, obj.data, obj.rows), method: `newton-cg (${cgTotal} CG iterations)`,
+      trainAccuracy: accuracy(obj.model, theta, obj.data, obj.rows), method: `newton-cg (${cgTotal} CG iterations${cgRecycled ? `, ${cgRecycled} of them on recycled Ritz pairs` : ''})`,
     },
   };
 }

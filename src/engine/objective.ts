@@ -9,6 +9,14 @@ import type { DifferentiableModel, LinearOperator } from './types';
 import { LinearClassifier } from './models/linear';
 import { Cholesky } from './linalg/cholesky';
 import { spectralPreconditioner, type RitzSpectrum } from './solvers/ritz';
+
+interface RememberedSpectrum {
+  readonly theta: Float64Array;
+  s: RitzSpectrum;
+  op: LinearOperator;
+  refine?: () => RitzSpectrum | null;
+  solves: number;
+}
 import { gramPaysOff } from './models/gramCost';
 
 export interface ObjectiveOptions {
@@ -205,19 +213,43 @@ export class Objective {
     return this.preconditioner(theta);
   }
 
-  /** Approximate top eigenpairs of this (or a nearby) Hessian at θ, recorded by the last fit. */
-  private spectrum: { theta: Float64Array; s: RitzSpectrum } | null = null;
+  /**
+   * Approximate top eigenpairs of this (or a nearby) Hessian at θ, recorded by the last fit; shared with
+   * the row subsets made by withRows, so a refinement made for one serves all.
+   */
+  private spectrum: RememberedSpectrum | null = null;
 
-  /** Called by fitNewton with the Ritz pairs of its largest Newton system near the end point θ. */
-  rememberSpectrum(theta: Float64Array, s: RitzSpectrum): void {
-    this.spectrum = { theta: new Float64Array(theta), s };
+  /**
+   * Called by fitNewton with Ritz pairs near the end point θ and, optionally, a way to better ones that
+   * costs one more Rayleigh–Ritz: run when the second solve at θ starts, because then more are likely to
+   * follow (a single explain makes one solve; groups, sweeps and retraining make many).
+   */
+  rememberSpectrum(theta: Float64Array, s: RitzSpectrum, refine?: () => RitzSpectrum | null): void {
+    this.spectrum = { theta: new Float64Array(theta), s, op: spectralPreconditioner(s), refine, solves: 0 };
   }
 
-  /** The spectral preconditioner from the remembered eigenpairs, when they were taken at θ; else null. */
-  recycledPreconditioner(theta: Float64Array): LinearOperator | null {
+  private spectrumAt(theta: Float64Array): RememberedSpectrum | null {
     const sp = this.spectrum;
     if (!sp || !this.recyclesKrylov || sp.s.p !== theta.length || !sp.theta.every((x, k) => x === theta[k])) return null;
-    return spectralPreconditioner(sp.s);
+    return sp;
+  }
+
+  /**
+   * The spectral preconditioner from the remembered eigenpairs, when they were taken at θ; else null.
+   * It applies the pairs current at each call, so a refinement reaches solvers built before it.
+   */
+  recycledPreconditioner(theta: Float64Array): LinearOperator | null {
+    const sp = this.spectrumAt(theta);
+    return sp ? (v, out) => sp.op(v, out) : null;
+  }
+
+  /** A solve at θ on the recycled pairs is starting: the second one refines them (see rememberSpectrum). */
+  solveStarting(theta: Float64Array): void {
+    const sp = this.spectrumAt(theta);
+    if (!sp || ++sp.solves < 2 || !sp.refine) return;
+    const better = sp.refine();
+    sp.refine = undefined;
+    if (better) { sp.s = better; sp.op = spectralPreconditioner(better); }
   }
 
   /** ‖∇L(θ)‖₂ */

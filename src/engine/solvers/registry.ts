@@ -60,7 +60,10 @@ export const SOLVERS: Readonly<Record<SolverName, SolverEntry>> = {
       const approximate: InverseHessian['approximate'] = obj.recyclesKrylov
         ? (v, out) => { gram ??= obj.gramPreconditioner(theta); gram!(v, out); }
         : M;
-      return iterative('cg', (b, o) => conjugateGradient(op, b, { ...base, preconditioner: M, ...o }), approximate);
+      return iterative('cg', (b, o) => {
+        if (M) obj.solveStarting(theta);
+        return conjugateGradient(op, b, { ...base, preconditioner: M, ...o });
+      }, approximate);
     },
   },
   lissa: {

@@ -20,19 +20,30 @@ import { symmetricEigen } from '../linalg/eigen';
 export class KrylovRecord {
   readonly P: Float64Array[] = [];
   readonly AP: Float64Array[] = [];
-  constructor(readonly maxVectors = 100) {}
+  /**
+   * `spare`: vectors of records no longer needed, taken before allocating (a fit records every Newton
+   * system and keeps one: new vectors each time were 30 MB of garbage on 784-pixel digits).
+   */
+  constructor(readonly maxVectors = 100, private readonly spare: Float64Array[] = []) {}
   push(p: Float64Array, Ap: Float64Array): void {
     if (this.P.length >= this.maxVectors) return;
     let nr = 0;
     for (let q = 0; q < p.length; q++) nr += p[q] * p[q];
     if (!(nr > 0)) return;
     const s = 1 / Math.sqrt(nr);
-    const u = new Float64Array(p.length), au = new Float64Array(p.length);
+    const take = () => { const v = this.spare.pop(); return v && v.length === p.length ? v : new Float64Array(p.length); };
+    const u = take(), au = take();
     for (let q = 0; q < p.length; q++) { u[q] = p[q] * s; au[q] = Ap[q] * s; }
     this.P.push(u);
     this.AP.push(au);
   }
   get size(): number { return this.P.length; }
+  /** Gives this record's vectors to `spare` (for the next record) and empties it. */
+  releaseInto(spare: Float64Array[]): void {
+    spare.push(...this.P, ...this.AP);
+    this.P.length = 0;
+    this.AP.length = 0;
+  }
 }
 
 /** Approximate top eigenpairs: Y is k×p row-major (orthonormal rows), theta descending. */

@@ -154,6 +154,7 @@ export function classRemovalSweep(ctx: InfluenceContext, test: Dataset, opts: Sw
       const t0 = performance.now();
       const sub = obj.withRows(rest);
       // Wide sparse data: the full-data Hessian's recycled eigenpairs precondition every Newton system.
+      sub.solveStarting(theta);
       const fit = fitNewton(sub, { theta0: theta, gradTol: 1e-9, preconditioner: sub.recycledPreconditioner(theta) ?? undefined, checkCancelled: work.checkCancelled });
       timings.retrain += performance.now() - t0;
       retrain = forgetScore(obj, fit.theta, test, c);

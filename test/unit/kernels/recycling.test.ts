@@ -196,3 +196,30 @@ test('tall data keeps the Gram preconditioner (no recycling, no recorded directi
   assert.equal(obj.recycledPreconditioner(fit.theta), null);
   assert.ok(obj.preconditionerAt(fit.theta));
 });
+
+test('a fit that freezes Ritz pairs for its last Newton systems: same θ*, scores = exact, and the second solve runs on refined pairs', () => {
+  // Wide enough that CG records ≥ 30 directions before ‖∇L‖ < 1e-3 (solvers/fitRecycling.ts).
+  const K = 8, d = 400;
+  const train = wide(300, d, K, 0.5, 77), tests = wide(5, d, K, 0.5, 78);
+  const model = new LinearClassifier('softmax', d, K);
+  const obj = new Objective(model, train, { l2: 1e-3, regularizeBias: true });
+  assert.ok(obj.recyclesKrylov);
+  const fit = fitNewton(obj);
+  assert.ok(fit.report.converged, `fit: ‖∇L‖ = ${fit.report.gradNorm}`);
+  assert.match(fit.report.method, /, \d+ of them on recycled Ritz pairs\)/, `the last Newton systems ran on frozen pairs: ${fit.report.method}`);
+  const ref = new Objective(model, train, { l2: 1e-3, regularizeBias: true });
+  const refFit = fitNewton(ref, { gradTol: 1e-14, preconditioner: ref.gramPreconditioner(new Float64Array(model.nParams))! });
+  assert.ok(relDiff(fit.theta, refFit.theta) <= 1e-9, `θ* against the tight Gram-route fit: ${relDiff(fit.theta, refFit.theta).toExponential(2)}`);
+  const cg = inverseHessian(obj, fit.theta, 'cg');
+  const exact = inverseHessian(obj, fit.theta, 'exact');
+  const ctx = { obj, theta: fit.theta, inv: cg, regShare: obj.regShare(fit.theta) };
+  const g = testGradient(ctx, tests, 1);
+  const first = cg.solve(g), second = cg.solve(g);
+  const want = firstOrderScores(ctx, exact.solve(g).x);
+  for (const [name, s] of [['first', first], ['second', second]] as const) {
+    const diff = relDiff(firstOrderScores(ctx, s.x), want);
+    assert.ok(diff <= 1e-9, `${name} solve vs exact: ${diff.toExponential(2)}`);
+  }
+  assert.ok(second.report.iterations < first.report.iterations,
+    `the refined pairs (directions taken nearest θ*) save iterations: ${first.report.iterations} → ${second.report.iterations}`);
+});
