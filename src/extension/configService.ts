@@ -53,15 +53,27 @@ export class ConfigService implements vscode.Disposable {
     return found[0];
   }
 
-  /** Validate text and publish diagnostics; returns the config when it has no errors. */
+  /** Checks started per config file (see check). */
+  private readonly started = new Map<string, number>();
+
+  /**
+   * Validate text and publish diagnostics; returns the config when it has no errors. A write, its
+   * file-watcher event and the open document's change each start a check, and the checks of valid text
+   * wait on file lookups: only the latest started publishes, so one begun on the previous text cannot
+   * finish last and put back its (empty) diagnostics over the new text's errors.
+   */
   async check(uri: vscode.Uri, text: string): Promise<LoadedConfig | undefined> {
+    const key = uri.toString();
+    const mine = (this.started.get(key) ?? 0) + 1;
+    this.started.set(key, mine);
+    const latest = () => this.started.get(key) === mine;
     const check = validateConfigText(text);
     const fileProblems = await checkConfigFiles(check, async (rel) => {
       try { await vscode.workspace.fs.stat(resolveRelative(uri, rel)); return true; } catch { return false; }
     });
     const outside = checkOutsideWorkspace(check, (rel) => isInsideWorkspace(resolveRelative(uri, rel)));
     const problems = [...check.problems, ...fileProblems, ...outside];
-    this.diagnostics.set(uri, toDiagnostics(text, problems));
+    if (latest()) this.diagnostics.set(uri, toDiagnostics(text, problems));
     if (!check.config || fileProblems.length) return undefined;
     const c = check.config;
     const trainUri = resolveRelative(uri, c.train);
@@ -79,8 +91,20 @@ export class ConfigService implements vscode.Disposable {
     };
   }
 
-  /** (Re)load the workspace config. `undefined` when there is none or it has errors. */
-  async load(): Promise<LoadedConfig | undefined> {
+  private loads = 0;
+  private newest: Promise<LoadedConfig | undefined> = Promise.resolve(undefined);
+
+  /**
+   * (Re)load the workspace config. `undefined` when there is none or it has errors. When loads overlap
+   * (a write and the watcher's event for it), the one begun last decides, and earlier callers get its answer.
+   */
+  load(): Promise<LoadedConfig | undefined> {
+    const mine = ++this.loads;
+    this.newest = this.loadAs(mine);
+    return this.newest;
+  }
+
+  private async loadAs(mine: number): Promise<LoadedConfig | undefined> {
     const uri = await this.find();
     let loaded: LoadedConfig | undefined;
     if (uri) {
@@ -88,6 +112,7 @@ export class ConfigService implements vscode.Disposable {
       const text = open ? open.getText() : decoder.decode(await vscode.workspace.fs.readFile(uri));
       loaded = await this.check(uri, text);
     }
+    if (mine !== this.loads) return this.newest;
     const before = JSON.stringify(this.current?.open);
     this.current = loaded;
     if (JSON.stringify(loaded?.open) !== before) this.changed.fire(loaded);

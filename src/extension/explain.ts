@@ -63,7 +63,7 @@ export class ExplainFeature implements vscode.Disposable {
       const nTest = s.result.nTest;
       if (!Number.isInteger(testIndex) || testIndex < 0 || testIndex >= nTest) throw new Error(`test row ${testIndex} does not exist (0..${nTest - 1})`);
       return { testIndex, top: readSettings().topRows, withFeatures: !!s.config.config.imageShape };
-    });
+    }, { resumesBackground: false });
     if (!answer) return undefined;
     const { result: res, session } = answer;
     const { config } = session;
@@ -95,10 +95,17 @@ export class ExplainFeature implements vscode.Disposable {
   /** Restart the sample's group estimates (after the whole-test-set groups took the worker). */
   resumeGroups(): void {
     const e = this.lastExplain;
-    if (e) this.groupsDone = this.sampleGroups(e.testIndex, this.tree.sample.label, this.viewSeq);
+    if (!e) return;
+    // Said at once, so a second resume before the first estimate arrives does not start another run.
+    this.tree.setSample(this.tree.sample.label, this.lastGroups, 'estimating…');
+    this.groupsDone = this.sampleGroups(e.testIndex, this.tree.sample.label, this.viewSeq);
   }
 
+  /** Starts of sampleGroups (tests: a resume is a new run). */
+  groupRuns = 0;
+
   private async sampleGroups(testIndex: number, label: string, seq: number): Promise<void> {
+    this.groupRuns++;
     const stream = new GroupStream(this.s.worker, testIndex, readSettings().groupsShown);
     // Patches only for the explanation on screen (a later explain replaces it).
     const current = () => seq === this.viewSeq;

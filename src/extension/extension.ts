@@ -70,6 +70,8 @@ class Controller implements vscode.Disposable {
     this.triage.openers = this.rows;
     this.verify = new VerifyFeature(this.s, this.explain.panel);
     this.testSet = new TestSetFeature(this.s, this.sidebar);
+    // A jump, the optimizer, a sweep or the triage queue took the worker from the sample's group estimates.
+    sessions.onForegroundDone = () => this.resumeStoppedGroups();
     const cmd = (id: string, fn: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, async (...args: never[]) => {
       try { return await fn(...args); } catch (e) { this.fail(e); return undefined; }
     });
@@ -82,7 +84,7 @@ class Controller implements vscode.Disposable {
       cmd('influenceLens.openTrainingRow', (index: number, scope?: 'sample' | 'all' | 'testSet') =>
         this.jump('train', index, scope === 'all' ? this.sidebar.session : scope === 'testSet' ? this.sidebar.testSetSession : this.explain.shown)),
       cmd('influenceLens.showLog', () => log.show()),
-      cmd('influenceLens.stopBackground', () => background.cancel()),
+      cmd('influenceLens.stopBackground', () => background.stop()),
       // A window reload brings the panels back with their last view (the apps keep it in their state).
       this.explain.panel.serializer((state) => this.explain.restored(state)),
       this.sweep.panel.serializer(),
@@ -120,6 +122,8 @@ class Controller implements vscode.Disposable {
       get lastSweep() { return sweep.last; },
       get lastOptimizer() { return explain.optimizer.last; },
       get groupsDone() { return explain.groupsDone; },
+      get groupRuns() { return explain.groupRuns; },
+      get groupsNote() { return sidebar.tree.sample.note; },
       get statusText() { return lifecycle.status.text; },
       get config() { return s.sessions.configs.current; },
       explainTestRow: (i) => explain.explain(i),
@@ -137,14 +141,11 @@ class Controller implements vscode.Disposable {
     };
   }
 
-  /** The test set took the worker from the sample's group estimates: carry on with them afterwards. */
-  private async explainTestSet(scope?: string) {
-    try { return await this.testSet.explain(scope); } finally { this.resumeStoppedGroups(); }
-  }
+  private explainTestSet(scope?: string) { return this.testSet.explain(scope); }
 
   /** Restarts the explained sample's group estimates if a foreground request stopped them part-way. */
   private resumeStoppedGroups(): void {
-    if (this.sidebar.tree.sample.note === 'stopped') this.explain.resumeGroups();
+    if (this.sidebar.tree.sample.note === 'stopped' && !this.s.background.stoppedByUser) this.explain.resumeGroups();
   }
 
   dispose(): void {

@@ -24,12 +24,24 @@ export function foreground<T>(title: string, fn: ProgressWork<T>): Promise<T> {
 export class BackgroundWork implements vscode.Disposable {
   private current: vscode.CancellationTokenSource | undefined;
 
+  /** Whether the user stopped background work (Stop Background Work): then nothing resumes it on its own. */
+  stoppedByUser = false;
+
   cancel(): void {
     this.current?.cancel();
     this.current = undefined;
   }
 
+  /** The user's Stop Background Work. */
+  stop(): void {
+    this.stoppedByUser = true;
+    this.cancel();
+  }
+
   run<T>(title: string, fn: ProgressWork<T>): Promise<T> {
+    // One at a time: a new job (a newer explanation's groups) stops the one before.
+    this.current?.cancel();
+    this.stoppedByUser = false;
     const cts = new vscode.CancellationTokenSource();
     this.current = cts;
     return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title }, async (progress) => {

@@ -107,9 +107,22 @@ export class SessionManager implements vscode.Disposable {
    * A foreground request (progress notification with Cancel) on the current config's session; stops
    * background work first. When the worker stops before answering, it says so and sends it once more.
    */
-  async request<M extends WorkerMethod>(title: string, method: M, params: ParamsOf<M> | ((s: Session) => ParamsOf<M>)):
-    Promise<{ result: ResultOf<M>; session: Session } | undefined> {
+  async request<M extends WorkerMethod>(title: string, method: M, params: ParamsOf<M> | ((s: Session) => ParamsOf<M>),
+    opts: { resumesBackground?: boolean } = {}): Promise<{ result: ResultOf<M>; session: Session } | undefined> {
     this.background.cancel();
+    try {
+      return await this.requestOnce(title, method, params);
+    } finally {
+      // What it stopped carries on, unless the request replaces it (a new explanation, a refit with edits).
+      if (opts.resumesBackground ?? true) this.onForegroundDone?.();
+    }
+  }
+
+  /** Called after each foreground request that lets stopped background work carry on. */
+  onForegroundDone: (() => void) | undefined;
+
+  private async requestOnce<M extends WorkerMethod>(title: string, method: M, params: ParamsOf<M> | ((s: Session) => ParamsOf<M>)):
+    Promise<{ result: ResultOf<M>; session: Session } | undefined> {
     for (let attempt = 0; ; attempt++) {
       try {
         const session = await this.open();

@@ -34,6 +34,10 @@ export interface InfluenceLensApi {
   readonly lastOptimizer: SelectResult | undefined;
   /** Resolves when the background group estimates and "actual retrained effect" pass of the last explain end. */
   readonly groupsDone: Promise<void>;
+  /** How many times the explained sample's group estimates were started (explain, then each resume). */
+  readonly groupRuns: number;
+  /** The sidebar's note on the explained sample's groups ("estimating…", "stopped", … or none when done). */
+  readonly groupsNote: string | undefined;
   readonly statusText: string;
   readonly config: LoadedConfig | undefined;
   /** Explain test row `testIndex` without an editor (tests, demos). */

@@ -123,7 +123,7 @@ export class TriageFeature implements vscode.Disposable {
   /** The edits in force and their before/after (opens = refits with the edits first, when they changed). */
   private async loadEffect(): Promise<void> {
     const ans = await this.s.sessions.request('Influence Lens: test loss and accuracy before and after the edits (refitting)', 'influence/editsEffect',
-      { testSet: readTriageSettings().testSet });
+      { testSet: readTriageSettings().testSet }, { resumesBackground: false });
     if (!ans) return;
     this.tree.state = ans.result.state;
     this.tree.effect = ans.result.effect;
@@ -207,7 +207,8 @@ export class TriageFeature implements vscode.Disposable {
 
   /** One edit: the worker's new text → influence.edits.json → refit, before/after, queue, Explain panel. */
   private async apply(op: EditOp, what: string): Promise<EditsStateView | undefined> {
-    const ans = await this.s.sessions.request(`Influence Lens: ${what}`, 'influence/edit', (session) => ({ ...op, at: new Date().toISOString(), train: session.config.config.train }));
+    const ans = await this.s.sessions.request(`Influence Lens: ${what}`, 'influence/edit', (session) => ({ ...op, at: new Date().toISOString(), train: session.config.config.train }),
+      { resumesBackground: false });
     if (!ans) return undefined;
     const { text, state } = ans.result;
     const before = ans.session.config.open.edits?.text;
