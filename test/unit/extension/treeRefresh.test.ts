@@ -21,54 +21,54 @@ Object.assign(vscodeMock, {
   ThemeIcon: class { constructor(readonly id: string) {} }, ThemeColor: class { constructor(readonly id: string) {} },
 });
 
-/** A clock the test moves by hand, with node's mocked timers behind setTimeout. */
-function clock() {
-  let t = 1000;
-  return { now: () => t, advance: (ms: number) => { t += ms; mock.timers.tick(ms); } };
+/**
+ * Runs `body` with a refresher (200 ms interval) on a clock the test moves by hand, node's mocked timers
+ * behind setTimeout, and the list of what it fired.
+ */
+function withRefresher(body: (r: TreeRefresher<string>, fired: RefreshTarget<string>[], advance: (ms: number) => void) => void): void {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    let t = 1000;
+    const fired: RefreshTarget<string>[] = [];
+    const r = new TreeRefresher<string>((x) => fired.push(x), 200, () => t);
+    body(r, fired, (ms) => { t += ms; mock.timers.tick(ms); });
+  } finally { mock.timers.reset(); }
 }
 
 describe('TreeRefresher', () => {
   test('the first request goes out at once; a burst within the interval becomes one trailing refresh of the nodes named', () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    try {
-      const c = clock();
-      const fired: RefreshTarget<string>[] = [];
-      const r = new TreeRefresher<string>((t) => fired.push(t), 200, c.now);
+    withRefresher((r, fired, advance) => {
       r.request('a');
       assert.deepEqual(fired, ['a']);
-      for (let i = 0; i < 20; i++) { c.advance(5); r.request(i % 2 ? 'a' : 'b'); }
+      for (let i = 0; i < 20; i++) { advance(5); r.request(i % 2 ? 'a' : 'b'); }
       assert.equal(fired.length, 1, 'nothing more inside the interval');
-      c.advance(200);
+      advance(200);
       assert.equal(fired.length, 2);
       assert.deepEqual([...(fired[1] as unknown as string[])].sort(), ['a', 'b']);
       // Idle longer than the interval: the next request is immediate again.
-      c.advance(1000);
+      advance(1000);
       r.request('b');
       assert.deepEqual(fired[2], 'b');
-    } finally { mock.timers.reset(); }
+    });
   });
 
   test('a whole-tree request supersedes the nodes pending with it; flush sends what is pending; nothing pending sends nothing', () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    try {
-      const c = clock();
-      const fired: RefreshTarget<string>[] = [];
-      const r = new TreeRefresher<string>((t) => fired.push(t), 200, c.now);
+    withRefresher((r, fired, advance) => {
       r.request('a');
       r.request('b');
       r.request();
       r.request('c');
-      c.advance(250);
+      advance(250);
       assert.deepEqual(fired, ['a', undefined]);
       r.flush();
       assert.equal(fired.length, 2);
-      c.advance(10);
+      advance(10);
       r.request('d');
       r.flush();
       assert.deepEqual(fired, ['a', undefined, 'd']);
-      c.advance(1000);
+      advance(1000);
       assert.equal(fired.length, 3, 'a flushed request does not fire again from its timer');
-    } finally { mock.timers.reset(); }
+    });
   });
 });
 
