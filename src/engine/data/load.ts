@@ -378,10 +378,9 @@ function parseCsv(sc: CsvScanner, refill: () => boolean, lineCap: number, opts: 
     for (;;) {
       const r = col < ncols ? role[col] : SKIP;
       if (r >= 0) {
-        const v = sc.readNumber();
-        if (v === v) {
-          X[base + r] = v;
-          col++;
+        const next = sc.readNumbers(X, base, role, col, ncols);
+        if (next > col) {
+          col = next;
           if (sc.term !== Term.Comma) break;
           continue;
         }

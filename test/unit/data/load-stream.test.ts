@@ -32,6 +32,29 @@ describe('streaming CSV loader', () => {
     for (const chunkBytes of [4, 5, 7, 13, 64, 1000, 1 << 22]) same(loadDataset(file, { chunkBytes }), whole);
   });
 
+  it('numbers equal Number() of each cell, whatever mix of fast-path and other cells a row has, for every window', () => {
+    // Rows mixing what the run parser takes (plain decimals, signs, -0) with what it leaves to the cell
+    // parser (quotes, exponents, spaces, 16+ significant digits, a leading dot) at every position, CRLF and LF.
+    const cells = ['0', '255', '-7', '+3', '-0', '12.5', '0.000123', '"4"', '1e3', ' 8 ', '1234567890123456', '.5', '00042', '9007199254740993'];
+    const r = (k: number) => cells[(k * 5 + 3) % cells.length]; // 5 and 14 coprime: every cell at every column
+    const rows: string[] = [];
+    for (let i = 0; i < 60; i++) rows.push(`${r(i)},${r(i + 3)},c${i % 3},${r(i + 6)},${r(i + 9)}`);
+    const text = 'a,b,label,c,d\n' + rows.map((row, i) => row + (i % 4 === 1 ? '\r\n' : '\n')).join('');
+    const file = writeFixture(dir, 'mixed.csv', text);
+    const want = rows.map((row) => row.split(',').filter((_, k) => k !== 2).map((c) => Number(c.replace(/"/g, '').trim())));
+    for (const chunkBytes of [4, 9, 31, 1 << 20]) {
+      const ds = loadDataset(file, { chunkBytes });
+      assert.equal(ds.n, rows.length);
+      for (let i = 0; i < ds.n; i++) {
+        for (let j = 0; j < 4; j++) {
+          assert.ok(Object.is(ds.X[i * 4 + j], want[i][j]), `window ${chunkBytes}, row ${i}, column ${j}: ${ds.X[i * 4 + j]} vs ${want[i][j]}`);
+        }
+        assert.equal(ds.lines[i], i + 2);
+        assert.equal(ds.classes[ds.y[i]], `c${i % 3}`);
+      }
+    }
+  });
+
   it('reports errors with file and line across window boundaries', () => {
     const rows = Array.from({ length: 200 }, (_, i) => `${i % 3},${i},${i * 2}`);
     rows[150] = '1,2,oops';
