@@ -123,6 +123,7 @@ class Controller implements vscode.Disposable {
       get lastOptimizer() { return explain.optimizer.last; },
       get groupsDone() { return explain.groupsDone; },
       get groupRuns() { return explain.groupRuns; },
+      get groupsCarried() { return explain.carried; },
       get groupsNote() { return sidebar.tree.sample.note; },
       get statusText() { return lifecycle.status.text; },
       get config() { return s.sessions.configs.current; },

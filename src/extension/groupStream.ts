@@ -18,12 +18,19 @@ export type OnPartialGroups = (ranked: GroupResult[], done: number, total: numbe
 let streams = 0;
 
 export class GroupStream {
-  private readonly estimated: GroupResult[] = [];
+  private readonly estimated: GroupResult[];
 
-  constructor(private readonly worker: WorkerClient, readonly testIndex: number | null, readonly limit: number) {}
+  /** `known`: what a stopped stream for the same sample and session estimated (sent along, not redone). */
+  constructor(private readonly worker: WorkerClient, readonly testIndex: number | null, readonly limit: number,
+    private readonly known: readonly GroupResult[] = []) {
+    this.estimated = [...known];
+  }
 
   /** The best `limit` groups estimated so far (what to show when the stream stops early). */
   get partial(): GroupResult[] { return rankGroups(this.estimated, this.limit); }
+
+  /** Every group estimated so far, this stream's and the known ones. */
+  get all(): readonly GroupResult[] { return this.estimated; }
 
   /** Runs to the end; resolves with the worker's final ranking. */
   async run(opts: RequestOptions, onPartial: OnPartialGroups): Promise<GroupResult[]> {
@@ -34,7 +41,8 @@ export class GroupStream {
       onPartial(this.partial, p.index + 1, p.total);
     });
     try {
-      const res = await this.worker.request('influence/groups', { testIndex: this.testIndex, limit: this.limit, streamId }, opts);
+      const known = this.known.length ? { known: [...this.known] } : {};
+      const res = await this.worker.request('influence/groups', { testIndex: this.testIndex, limit: this.limit, streamId, ...known }, opts);
       return res.groups;
     } finally {
       sub.dispose();

@@ -36,6 +36,8 @@ export interface InfluenceLensApi {
   readonly groupsDone: Promise<void>;
   /** How many times the explained sample's group estimates were started (explain, then each resume). */
   readonly groupRuns: number;
+  /** How many estimated groups the last resume carried over from the stopped run (not estimated again). */
+  readonly groupsCarried: number;
   /** The sidebar's note on the explained sample's groups ("estimating…", "stopped", … or none when done). */
   readonly groupsNote: string | undefined;
   readonly statusText: string;

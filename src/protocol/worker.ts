@@ -106,6 +106,11 @@ export interface GroupsParams extends WithProgress {
   limit?: number;
   /** When set, each group is announced by a `groupEstimated` notification as soon as it is estimated. */
   streamId?: string;
+  /**
+   * Groups a stopped stream of this session already estimated (a resumed stream): those still among the
+   * candidates are kept as given and not estimated again.
+   */
+  known?: GroupResult[];
 }
 
 export interface GroupsResponse {

@@ -190,9 +190,13 @@ export class WorkerService {
         const first = (g: GroupSpec) => g.members.reduce((acc, i) => acc + scores[i], 0);
         specs = [...specs].sort((a, b) => first(a) - first(b));
       }
-      results = [];
-      specs.forEach((spec, i) => {
+      // A resumed stream carries what the stopped one estimated; only the rest is estimated now.
+      const known = new Map((p.known ?? []).map((g) => [g.name, g]));
+      results = specs.flatMap((spec) => known.get(spec.name) ?? []);
+      const todo = specs.filter((spec) => !known.has(spec.name));
+      todo.forEach((spec) => {
         work.checkCancelled?.();
+        const i = results.length;
         work.progress?.(i / specs.length, `group ${i + 1}/${specs.length}: ${spec.name}`);
         // The panel shows first order, second order and retraining: skip the Newton step's extra solve.
         const [r] = s.groups(p.testIndex, [spec], { retrain: !!p.retrain, newton: false }, { checkCancelled: work.checkCancelled }).map((g) => groupSentence(groupView(g), base));
