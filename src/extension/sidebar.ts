@@ -13,6 +13,7 @@ import { HarmfulGroupsProvider } from './tree';
 
 export class SidebarFeature implements vscode.Disposable {
   readonly tree = new HarmfulGroupsProvider();
+  private readonly disposables: vscode.Disposable[] = [];
   private readonly view: vscode.TreeView<unknown>;
   lastAllGroups: GroupResult[] | undefined;
   /** The session the whole-test-set groups came from. */
@@ -28,10 +29,14 @@ export class SidebarFeature implements vscode.Disposable {
       const r = (scope === 'all' ? this.session : scope === 'testSet' ? this.testSetSession : this.sampleSession?.()) ?? s.sessions.current;
       return r ? { label: r.result.classes[r.result.trainY[i]] ?? '', line: r.result.trainLines[i] } : { label: '', line: undefined };
     };
-    this.view = vscode.window.createTreeView('influenceLens.harmfulGroups', { treeDataProvider: this.tree, showCollapseAll: true }) as vscode.TreeView<unknown>;
+    const view = vscode.window.createTreeView('influenceLens.harmfulGroups', { treeDataProvider: this.tree, showCollapseAll: true });
+    this.view = view as vscode.TreeView<unknown>;
+    this.disposables.push(
+      view.onDidCollapseElement((e) => this.tree.noteCollapsed(e.element, true)),
+      view.onDidExpandElement((e) => this.tree.noteCollapsed(e.element, false)));
   }
 
-  dispose(): void { this.view.dispose(); this.tree.dispose(); }
+  dispose(): void { for (const d of this.disposables) d.dispose(); this.view.dispose(); this.tree.dispose(); }
 
   /** Shows a test-set result in its section and brings the sidebar into view. */
   showTestSet(view: TestSetView | undefined, session: Session | undefined, note?: string): void {

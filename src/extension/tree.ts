@@ -109,7 +109,30 @@ export class HarmfulGroupsProvider implements vscode.TreeDataProvider<GroupNode>
     return iconThreshold(scope, (scope === 'sample' ? this.sample.groups : this.all.groups) ?? [], scope === 'sample' ? this.sampleLoss : undefined);
   }
 
+  /**
+   * Items the user collapsed, by id. An item shown expanded by default comes back expanded when it is
+   * refreshed (VS Code keeps the user's state only for items that start collapsed), so the sample's section
+   * would open again on every streamed estimate; its item says Collapsed instead while the user keeps it so.
+   */
+  private readonly userCollapsed = new Set<string>();
+
+  /** From the view's onDidCollapseElement / onDidExpandElement. */
+  noteCollapsed(node: GroupNode, collapsed: boolean): void {
+    const id = this.itemOf(node).id;
+    if (!id) return;
+    if (collapsed) this.userCollapsed.add(id);
+    else this.userCollapsed.delete(id);
+  }
+
   getTreeItem(node: GroupNode): vscode.TreeItem {
+    const item = this.itemOf(node);
+    if (item.id && item.collapsibleState === vscode.TreeItemCollapsibleState.Expanded && this.userCollapsed.has(item.id)) {
+      item.collapsibleState = vscode.TreeItemCollapsibleState.Collapsed;
+    }
+    return item;
+  }
+
+  private itemOf(node: GroupNode): vscode.TreeItem {
     if (isTestSetNode(node)) return testSetItem(node);
     switch (node.kind) {
       case 'scope': {

@@ -100,7 +100,8 @@ export class TriageFeature implements vscode.Disposable {
     this.tree.changed();
     try {
       const ans = await this.s.sessions.request(`Influence Lens: suspect training rows (${t.folds}-fold refits)`, 'influence/triage',
-        { testSet: t.testSet, folds: t.folds, flagFraction: t.flagFraction, top: t.rows });
+        // Not resumed after: the queue follows edits, whose refit makes the stopped estimates stale.
+        { testSet: t.testSet, folds: t.folds, flagFraction: t.flagFraction, top: t.rows }, { resumesBackground: false });
       if (!ans) { this.tree.note = undefined; return undefined; }
       const q = ans.result;
       this.tree.queue = q;

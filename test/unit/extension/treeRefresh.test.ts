@@ -105,4 +105,17 @@ describe('Harmful Training Groups: refreshes name the section that changed', () 
     assert.ok(!fired.some((e) => e === tree.testSet));
     tree.dispose();
   });
+
+  test('a section the user collapsed stays collapsed when it is refreshed; expanded again, it opens by default', () => {
+    const tree = new HarmfulGroupsProvider();
+    tree.setSample('Test row 3', [group('label 1', -0.2)], '1/3 estimated');
+    const state = () => (tree.getTreeItem(tree.sample) as unknown as TreeItem).collapsibleState;
+    assert.equal(state(), 2, 'expanded by default once it has groups');
+    tree.noteCollapsed(tree.sample, true);
+    tree.setSample('Test row 3', [group('label 1', -0.2), group('label 2', -0.1)], '2/3 estimated');
+    assert.equal(state(), 1, 'still collapsed after a streamed estimate');
+    tree.noteCollapsed(tree.sample, false);
+    assert.equal(state(), 2);
+    tree.dispose();
+  });
 });
