@@ -12,20 +12,10 @@ import { Cholesky, DecoupledCholesky } from '../../../src/engine/linalg/cholesky
 import { inverseHessian } from '../../../src/engine/solvers/inverse';
 import { firstOrderScores } from '../../../src/engine/influence/firstOrder';
 import { testGradient } from '../../../src/engine/influence/context';
-import { setKernels, kernelMode, type KernelMode } from '../../../src/engine/kernels/wasm';
 import { makeDataset, rng, gauss } from '../../helpers/synthetic';
+import { relDiff, withKernels } from '../../helpers/kernels';
 
-function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0, den = 0;
-  for (let i = 0; i < a.length; i++) { num = Math.max(num, Math.abs(a[i] - b[i])); den = Math.max(den, Math.abs(b[i])); }
-  return num / den;
-}
 
-function withKernels<T>(m: KernelMode, f: () => T): T {
-  const before = kernelMode();
-  setKernels(m);
-  try { return f(); } finally { setKernels(before); }
-}
 
 /** Dense standardised-like features, columns 0 and 4 all zero, labels from a noisy linear model. */
 function data(n: number, d: number, K: number, seed: number) {

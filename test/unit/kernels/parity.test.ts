@@ -9,24 +9,14 @@ import { LinearClassifier, type LinearKind } from '../../../src/engine/models/li
 import { Objective } from '../../../src/engine/objective';
 import { fitNewton } from '../../../src/engine/fit';
 import { Cholesky } from '../../../src/engine/linalg/cholesky';
-import { setKernels, kernelMode, wasmKernels, type KernelMode } from '../../../src/engine/kernels/wasm';
+import { wasmKernels, type KernelMode } from '../../../src/engine/kernels/wasm';
 import { makeDataset, randomVector, rng, gauss } from '../../helpers/synthetic';
+import { relDiff, withKernels } from '../../helpers/kernels';
 import type { Dataset } from '../../../src/engine/data/dataset';
 
 const TOL = 1e-12;
 
-function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let num = 0, den = 0;
-  for (let i = 0; i < a.length; i++) { num = Math.max(num, Math.abs(a[i] - b[i])); den = Math.max(den, Math.abs(b[i])); }
-  return den === 0 ? num : num / den;
-}
 
-function withKernels<T>(m: KernelMode, f: () => T): T {
-  const before = kernelMode();
-  setKernels(m);
-  try { return f(); } finally { setKernels(before); }
-}
 
 /** Random features with density `density`, column 1 all zero, labels from a random linear model. */
 function problem(n: number, d: number, K: number, density: number, seed: number): Dataset {

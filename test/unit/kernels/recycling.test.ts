@@ -19,22 +19,12 @@ import { symmetricEigen } from '../../../src/engine/linalg/eigen';
 import { combineRows, crossDots } from '../../../src/engine/kernels/rowBlocks';
 import { firstOrderScores } from '../../../src/engine/influence/firstOrder';
 import { testGradient } from '../../../src/engine/influence/context';
-import { setKernels, kernelMode, type KernelMode } from '../../../src/engine/kernels/wasm';
 import { gramPaysOff } from '../../../src/engine/models/gramCost';
 import { makeDataset, rng, gauss } from '../../helpers/synthetic';
+import { relDiff, withKernels } from '../../helpers/kernels';
 import type { Dataset } from '../../../src/engine/data/dataset';
 
-function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0, den = 0;
-  for (let i = 0; i < a.length; i++) { num = Math.max(num, Math.abs(a[i] - b[i])); den = Math.max(den, Math.abs(b[i])); }
-  return den === 0 ? num : num / den;
-}
 
-function withKernels<T>(m: KernelMode, f: () => T): T {
-  const before = kernelMode();
-  setKernels(m);
-  try { return f(); } finally { setKernels(before); }
-}
 
 const dotp = (a: Float64Array, b: Float64Array) => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i] * b[i]; return s; };
 
