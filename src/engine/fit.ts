@@ -49,11 +49,10 @@ export function fitNewton(obj: Objective, opts: FitOptions = {}): FitResult {
   let lastPrecondAt = -1;
   // Without a preconditioner worth building, CG's own directions give Ritz pairs that precondition the
   // last Newton systems and the solves at the end point (solvers/fitRecycling.ts).
-  const recycle = !opts.preconditioner && obj.recyclesKrylov;
-  const recycling = recycle ? new FitRecycling() : null;
+  const recycling = !opts.preconditioner && obj.recyclesKrylov ? new FitRecycling() : null;
   // That route ends where its own CG path leads: one more (cheap, quadratically convergent) Newton step
   // below gradTol puts θ* where any route ends, so scores match the Gram route's to 1e-9, not 1e-8.
-  const target = recycle ? gradTol * 1e-2 : gradTol;
+  const target = recycling ? gradTol * 1e-2 : gradTol;
   while (gn > target && it < maxNewton) {
     opts.checkCancelled?.();
     // Refresh the preconditioner when curvature has changed a lot (early iterations); it is cheap for small d.
@@ -69,7 +68,7 @@ export function fitNewton(obj: Objective, opts: FitOptions = {}): FitResult {
       tol: Math.max(eta, 1e-14), maxIter: 500, preconditioner: M, checkCancelled: opts.checkCancelled, record,
     });
     cgTotal += report.iterations;
-    if (M && recycling?.isFrozen) cgRecycled += report.iterations;
+    if (recycling?.isFrozen) cgRecycled += report.iterations;
     if (record) recycling!.recorded(record);
     const slope = dot(g, d);
     let t = 1;

@@ -9,6 +9,7 @@ import type { DifferentiableModel, LinearOperator } from './types';
 import { LinearClassifier } from './models/linear';
 import { Cholesky } from './linalg/cholesky';
 import { spectralPreconditioner, type RitzSpectrum } from './solvers/ritz';
+import { gramPaysOff } from './models/gramCost';
 
 interface RememberedSpectrum {
   readonly theta: Float64Array;
@@ -17,7 +18,6 @@ interface RememberedSpectrum {
   refine?: () => RitzSpectrum | null;
   solves: number;
 }
-import { gramPaysOff } from './models/gramCost';
 
 export interface ObjectiveOptions {
   l2: number;

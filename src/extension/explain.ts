@@ -100,7 +100,7 @@ export class ExplainFeature implements vscode.Disposable {
     this.tree.setSample(this.tree.sample.label, this.lastGroups, 'estimating…');
     // What the stopped run estimated is sent along when the worker still holds the same model and data.
     const st = this.stopped;
-    const known = st && st.testIndex === e.testIndex && st.seq === this.viewSeq && st.key === this.s.sessions.current?.key ? st.groups : [];
+    const known = st && st.seq === this.viewSeq && st.key === this.s.sessions.current?.key ? st.groups : [];
     this.carried = known.length;
     this.groupsDone = this.sampleGroups(e.testIndex, this.tree.sample.label, this.viewSeq, known);
   }
@@ -110,7 +110,7 @@ export class ExplainFeature implements vscode.Disposable {
   /** Groups the last resume carried over from the stopped run (tests). */
   carried = 0;
   /** The groups a stopped run had estimated, for its resume. */
-  private stopped: { testIndex: number; seq: number; key: string | undefined; groups: readonly GroupResult[] } | undefined;
+  private stopped: { seq: number; key: string | undefined; groups: readonly GroupResult[] } | undefined;
 
   private async sampleGroups(testIndex: number, label: string, seq: number, known: readonly GroupResult[] = []): Promise<void> {
     this.groupRuns++;
@@ -140,7 +140,7 @@ export class ExplainFeature implements vscode.Disposable {
       if (!current()) return;
       // Stopped by a foreground request, Stop Background Work, Restart Worker or a crash: keep what came, quietly.
       if (err instanceof WorkerCancelledError || isWorkerGone(err)) {
-        this.stopped = { testIndex, seq, key: session?.key, groups: stream.all };
+        this.stopped = { seq, key: session?.key, groups: stream.all };
         this.tree.setSample(label, this.lastGroups, 'stopped');
         if (this.lastGroups) post({ type: 'groups', testIndex, groups: this.lastGroups });
       } else {

@@ -70,7 +70,7 @@ class Controller implements vscode.Disposable {
     this.triage.openers = this.rows;
     this.verify = new VerifyFeature(this.s, this.explain.panel);
     this.testSet = new TestSetFeature(this.s, this.sidebar);
-    // A jump, the optimizer, a sweep or the triage queue took the worker from the sample's group estimates.
+    // A jump, the optimizer, a sweep or the test set took the worker from the sample's group estimates.
     sessions.onForegroundDone = () => this.resumeStoppedGroups();
     const cmd = (id: string, fn: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, async (...args: never[]) => {
       try { return await fn(...args); } catch (e) { this.fail(e); return undefined; }
@@ -90,7 +90,7 @@ class Controller implements vscode.Disposable {
       this.sweep.panel.serializer(),
       this.rows.parquet,
       this.verify,
-      cmd('influenceLens.explainTestSet', (scope?: string) => this.explainTestSet(typeof scope === 'string' ? scope : undefined)),
+      cmd('influenceLens.explainTestSet', (scope?: string) => this.testSet.explain(typeof scope === 'string' ? scope : undefined)),
       this.triage,
       cmd('influenceLens.triage.refresh', () => this.triage.refresh()),
       cmd('influenceLens.triage.relabel', (arg?: Parameters<TriageFeature['relabel']>[0]) => this.triage.relabel(arg)),
@@ -132,7 +132,7 @@ class Controller implements vscode.Disposable {
       get rejectedMessages() { return explain.panel.rejected + sweep.panel.rejected; },
       get lastVerify() { return verify.last; },
       get lastTestSet() { return testSet.last; },
-      explainTestSet: (scope) => this.explainTestSet(scope),
+      explainTestSet: (scope) => testSet.explain(scope),
       triage: {
         get queue() { return triage.lastQueue; },
         get effect() { return triage.lastEffect; },
@@ -141,8 +141,6 @@ class Controller implements vscode.Disposable {
       },
     };
   }
-
-  private explainTestSet(scope?: string) { return this.testSet.explain(scope); }
 
   /** Restarts the explained sample's group estimates if a foreground request stopped them part-way. */
   private resumeStoppedGroups(): void {
