@@ -1,4 +1,5 @@
 import type { Dataset } from './dataset';
+import { columnStats } from './columnStats';
 
 /**
  * Compressed rows (CSR) of a dataset's features. Pixel data is mostly zeros; the linear model's
@@ -17,8 +18,7 @@ export function sparseRows(data: Dataset): SparseRows {
   const hit = cache.get(data);
   if (hit) return hit;
   const { n, d, X } = data;
-  let nnz = 0;
-  for (let k = 0; k < n * d; k++) if (X[k] !== 0) nnz++;
+  const { nnz } = columnStats(data);
   const ptr = new Int32Array(n + 1);
   const idx = new Int32Array(nnz);
   const val = new Float64Array(nnz);

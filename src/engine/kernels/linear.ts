@@ -5,7 +5,7 @@
 import type { Dataset } from '../data/dataset';
 import type { Rows } from '../types';
 import type { WasmKernels } from './wasm';
-import { featureOf, packOf, paramsIn, paramsOut, rowsIn, type Pack } from './pack';
+import { featureOf, offsetsOf, packOf, paramsIn, paramsOut, rowsIn, type Pack } from './pack';
 
 export interface LinearShape {
   /** Outputs: classes (softmax) or 1 (logistic). */
@@ -43,7 +43,7 @@ export function rowPass(w: WasmKernels, s: LinearShape, theta: Float64Array, dat
     const lg = s.logistic ? 1 : 0;
     const loss = pk.dense
       ? w.k.passDense(pk.X, D, r.rows, r.m, r.mReal, pk.y, W, V, Kp, K, lg, out, P, L, scratch)
-      : w.k.passSparse(pk.ptr, pk.idx, pk.val, r.rows, r.m, r.mReal, pk.y, W, V, Kp, K, lg, out, P, L, scratch);
+      : w.k.passSparse(pk.ptr, offsetsOf(w, pk, Kp), pk.val, r.rows, r.m, r.mReal, pk.y, W, V, Kp, K, lg, out, P, L, scratch);
     if (want.grad) paramsOut(pk, w.f64(out, D * Kp), K, Kp, want.grad);
     return {
       loss,
@@ -68,7 +68,7 @@ export function logitsOf(w: WasmKernels, s: LinearShape, a: Float64Array, data: 
     paramsIn(pk, a, K, Kp, w.f64(V, D * Kp));
     const Z = sc.alloc(r.m * Kp * 8);
     if (pk.dense) w.k.logitsDense(pk.X, D, r.rows, r.m, V, Kp, Z);
-    else w.k.logitsSparse(pk.ptr, pk.idx, pk.val, r.rows, r.mReal, V, Kp, Z);
+    else w.k.logitsSparse(pk.ptr, offsetsOf(w, pk, Kp), pk.val, r.rows, r.mReal, V, Kp, Z);
     return w.f64(Z, r.mReal * Kp).slice();
   } finally {
     sc.done();
@@ -116,6 +116,7 @@ export function hvpOperator(w: WasmKernels, s: LinearShape, data: Dataset, rows:
   let probsJs = probs;
   if (probs.length !== m * Kp) { probsJs = new Float64Array(m * Kp); probsJs.set(probs.subarray(0, Math.min(probs.length, m * Kp))); }
   const lg = s.logistic ? 1 : 0;
+  const off = pk.dense ? 0 : offsetsOf(w, pk, Kp);
   return (v, outJs) => {
     const sc = w.scope();
     try {
@@ -127,7 +128,7 @@ export function hvpOperator(w: WasmKernels, s: LinearShape, data: Dataset, rows:
       const P = resident(w, probsJs);
       const R = rowsJs ? resident(w, rowsJs) : pk.allRows;
       if (pk.dense) w.k.hvpDense(pk.X, D, R, m, mReal, P, W, V, Kp, K, lg, out, scratch);
-      else w.k.hvpSparse(pk.ptr, pk.idx, pk.val, R, mReal, P, W, V, Kp, K, lg, out, scratch);
+      else w.k.hvpSparse(pk.ptr, off, pk.val, R, mReal, P, W, V, Kp, K, lg, out, scratch);
       paramsOut(pk, w.f64(out, D * Kp), K, Kp, outJs);
     } finally {
       sc.done();

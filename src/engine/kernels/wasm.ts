@@ -23,13 +23,13 @@ interface Exports {
   heapBase(): number;
   passDense(X: number, D: number, rows: number, m: number, mReal: number, y: number, w: number, V: number, Kp: number, K: number,
     logistic: number, out: number, P: number, L: number, scratch: number): number;
-  passSparse(ptr: number, idx: number, val: number, rows: number, m: number, mReal: number, y: number, w: number, V: number, Kp: number, K: number,
+  passSparse(ptr: number, off: number, val: number, rows: number, m: number, mReal: number, y: number, w: number, V: number, Kp: number, K: number,
     logistic: number, out: number, P: number, L: number, scratch: number): number;
   logitsDense(X: number, D: number, rows: number, m: number, V: number, Kp: number, Z: number): void;
-  logitsSparse(ptr: number, idx: number, val: number, rows: number, m: number, V: number, Kp: number, Z: number): void;
+  logitsSparse(ptr: number, off: number, val: number, rows: number, m: number, V: number, Kp: number, Z: number): void;
   hvpDense(X: number, D: number, rows: number, m: number, mReal: number, P: number, w: number, V: number, Kp: number, K: number,
     logistic: number, out: number, scratch: number): void;
-  hvpSparse(ptr: number, idx: number, val: number, rows: number, mReal: number, P: number, w: number, V: number, Kp: number, K: number,
+  hvpSparse(ptr: number, off: number, val: number, rows: number, mReal: number, P: number, w: number, V: number, Kp: number, K: number,
     logistic: number, out: number, scratch: number): void;
   gatherColumns(X: number, D: number, rows: number, m: number, t0: number, cb: number, D4: number, Xc: number): void;
   gramLower(Xc: number, D4: number, cb: number, W: number, G: number, tmp: number): void;

@@ -6,31 +6,13 @@
  * and fails for wide sparse ones such as 2000 rows × 784 pixels.
  */
 import type { Dataset } from '../data/dataset';
-
-const usedColumns = new WeakMap<Dataset, number>();
-
-function usedColumnCount(data: Dataset): number {
-  const hit = usedColumns.get(data);
-  if (hit !== undefined) return hit;
-  const { n, d, X } = data;
-  const used = new Uint8Array(d);
-  for (let i = 0, o = 0; i < n; i++, o += d) for (let j = 0; j < d; j++) if (X[o + j] !== 0) used[j] = 1;
-  let r = 0;
-  for (let j = 0; j < d; j++) r += used[j];
-  usedColumns.set(data, r);
-  return r;
-}
+import { columnStats, nnzOver } from '../data/columnStats';
 
 export function gramPaysOff(data: Dataset, rows: Int32Array | null): boolean {
   const m = rows ? rows.length : data.n;
   // Tall data: r² ≤ rows already, whatever the density (no scan needed).
   if ((data.d + 1) ** 2 <= m) return true;
-  const r = usedColumnCount(data) + 1;
-  let nnz = 0;
-  const { d, X } = data;
-  for (let t = 0; t < m; t++) {
-    const o = (rows ? rows[t] : t) * d;
-    for (let j = 0; j < d; j++) if (X[o + j] !== 0) nnz++;
-  }
-  return r * r <= nnz + m;
+  const s = columnStats(data);
+  const r = s.usedCount + 1;
+  return r * r <= nnzOver(s, rows) + m;
 }

@@ -100,6 +100,30 @@ for (const c of cases) {
   }
 }
 
+test('WASM = JS: one sparse dataset read by models of different widths (each gets its own column offsets)', () => {
+  // The sparse kernels address parameter rows by byte offsets made per output width (Kp = 2, 4, 10, 18):
+  // a pack shared between models must not hand one model the offsets of another.
+  // Labels 0 and 1, valid for every width.
+  const data = problem(151, 17, 2, 0.2, 9);
+  const models = [new LinearClassifier('logistic', 17, 2), new LinearClassifier('softmax', 17, 3),
+    new LinearClassifier('softmax', 17, 10), new LinearClassifier('softmax', 17, 17)];
+  const run = () => models.map((m, k) => {
+    const theta = randomVector(m.nParams, 30 + k), v = randomVector(m.nParams, 40 + k);
+    const g = new Float64Array(m.nParams), hv = new Float64Array(m.nParams);
+    m.gradSum(theta, data, null, g);
+    m.prepareHvp(theta, data, null)(v, hv);
+    return { g, hv, losses: m.losses(theta, data, null) };
+  });
+  // Interleaved: every model again after the others made their offsets.
+  const js = withKernels('js', run), wa = withKernels('wasm', () => { run(); return run(); });
+  for (let k = 0; k < models.length; k++) {
+    for (const key of ['g', 'hv', 'losses'] as const) {
+      const e = relDiff(wa[k][key], js[k][key]);
+      assert.ok(e <= TOL, `model ${k} ${key}: relative difference ${e.toExponential(2)}`);
+    }
+  }
+});
+
 for (const regularizeBias of [true, false]) {
   test(`WASM = JS: a Newton-CG fit to ‖∇L‖ ≤ 1e-10 and what it predicts (softmax K=10, dense, odd n, bias-reg=${regularizeBias})`, () => {
     const data = problem(333, 11, 10, 0.9, 42);

@@ -3,7 +3,8 @@
 //
 // Every pointer is a byte offset into this module's memory, 16-byte aligned. Layouts:
 //   X              dense rows, row-major n×D; column D-1 is the constant 1 of the bias
-//   ptr, idx, val  CSR rows; the bias is an explicit entry (index D-1, value 1) of every row
+//   ptr, off, val  CSR rows; the bias is an explicit entry (column D-1, value 1) of every row. off holds
+//                  each entry's byte offset into V (column · Kp · 8): no multiply in the inner loops
 //   V, out         parameters, feature-major D×Kp: row j holds feature j's weight for every output;
 //                  Kp = outputs rounded up to even, padding columns zero
 //   rows           i32 row indices, m of them; dense kernels take rows in pairs, so m is even and
@@ -138,15 +139,14 @@ function scatter2(x0: usize, x1: usize, D: i32, u0: usize, u1: usize, Kp: i32, o
   }
 }
 
-function logitsS(idx: usize, val: usize, p0: i32, p1: i32, V: usize, Kp: i32, z: usize): void {
-  const stride = <usize>Kp << 3;
+function logitsS(off: usize, val: usize, p0: i32, p1: i32, V: usize, Kp: i32, z: usize): void {
   let o = 0;
   for (; o + 10 <= Kp; o += 10) {
     let a0 = vz(), a1 = vz(), a2 = vz(), a3 = vz(), a4 = vz();
     const base = V + (<usize>o << 3);
     for (let p = p0; p < p1; p++) {
       const s = f64x2.splat(f64at(val, p));
-      const vp = base + <usize>i32at(idx, p) * stride;
+      const vp = base + <usize>i32at(off, p);
       a0 = madd(a0, s, v128.load(vp)); a1 = madd(a1, s, v128.load(vp, 16));
       a2 = madd(a2, s, v128.load(vp, 32)); a3 = madd(a3, s, v128.load(vp, 48)); a4 = madd(a4, s, v128.load(vp, 64));
     }
@@ -158,7 +158,7 @@ function logitsS(idx: usize, val: usize, p0: i32, p1: i32, V: usize, Kp: i32, z:
     const base = V + (<usize>o << 3);
     for (let p = p0; p < p1; p++) {
       const s = f64x2.splat(f64at(val, p));
-      const vp = base + <usize>i32at(idx, p) * stride;
+      const vp = base + <usize>i32at(off, p);
       a0 = madd(a0, s, v128.load(vp)); a1 = madd(a1, s, v128.load(vp, 16));
       a2 = madd(a2, s, v128.load(vp, 32)); a3 = madd(a3, s, v128.load(vp, 48));
     }
@@ -170,7 +170,7 @@ function logitsS(idx: usize, val: usize, p0: i32, p1: i32, V: usize, Kp: i32, z:
     const base = V + (<usize>o << 3);
     for (let p = p0; p < p1; p++) {
       const s = f64x2.splat(f64at(val, p));
-      const vp = base + <usize>i32at(idx, p) * stride;
+      const vp = base + <usize>i32at(off, p);
       a0 = madd(a0, s, v128.load(vp)); a1 = madd(a1, s, v128.load(vp, 16));
     }
     const q = z + (<usize>o << 3);
@@ -180,14 +180,13 @@ function logitsS(idx: usize, val: usize, p0: i32, p1: i32, V: usize, Kp: i32, z:
     let a0 = vz();
     const base = V + (<usize>o << 3);
     for (let p = p0; p < p1; p++) {
-      a0 = madd(a0, f64x2.splat(f64at(val, p)), v128.load(base + <usize>i32at(idx, p) * stride));
+      a0 = madd(a0, f64x2.splat(f64at(val, p)), v128.load(base + <usize>i32at(off, p)));
     }
     v128.store(z + (<usize>o << 3), a0);
   }
 }
 
-function scatterS(idx: usize, val: usize, p0: i32, p1: i32, u: usize, Kp: i32, out: usize): void {
-  const stride = <usize>Kp << 3;
+function scatterS(off: usize, val: usize, p0: i32, p1: i32, u: usize, Kp: i32, out: usize): void {
   let o = 0;
   for (; o + 10 <= Kp; o += 10) {
     const q = <usize>o << 3;
@@ -195,7 +194,7 @@ function scatterS(idx: usize, val: usize, p0: i32, p1: i32, u: usize, Kp: i32, o
     const base = out + q;
     for (let p = p0; p < p1; p++) {
       const s = f64x2.splat(f64at(val, p));
-      const op = base + <usize>i32at(idx, p) * stride;
+      const op = base + <usize>i32at(off, p);
       v128.store(op, madd(v128.load(op), s, a0));
       v128.store(op, madd(v128.load(op, 16), s, a1), 16);
       v128.store(op, madd(v128.load(op, 32), s, a2), 32);
@@ -209,7 +208,7 @@ function scatterS(idx: usize, val: usize, p0: i32, p1: i32, u: usize, Kp: i32, o
     const base = out + q;
     for (let p = p0; p < p1; p++) {
       const s = f64x2.splat(f64at(val, p));
-      const op = base + <usize>i32at(idx, p) * stride;
+      const op = base + <usize>i32at(off, p);
       v128.store(op, madd(v128.load(op), s, a0));
       v128.store(op, madd(v128.load(op, 16), s, a1), 16);
       v128.store(op, madd(v128.load(op, 32), s, a2), 32);
@@ -222,7 +221,7 @@ function scatterS(idx: usize, val: usize, p0: i32, p1: i32, u: usize, Kp: i32, o
     const base = out + q;
     for (let p = p0; p < p1; p++) {
       const s = f64x2.splat(f64at(val, p));
-      const op = base + <usize>i32at(idx, p) * stride;
+      const op = base + <usize>i32at(off, p);
       v128.store(op, madd(v128.load(op), s, a0));
       v128.store(op, madd(v128.load(op, 16), s, a1), 16);
     }
@@ -232,7 +231,7 @@ function scatterS(idx: usize, val: usize, p0: i32, p1: i32, u: usize, Kp: i32, o
     const a0 = v128.load(u + q);
     const base = out + q;
     for (let p = p0; p < p1; p++) {
-      const op = base + <usize>i32at(idx, p) * stride;
+      const op = base + <usize>i32at(off, p);
       v128.store(op, madd(v128.load(op), f64x2.splat(f64at(val, p)), a0));
     }
   }
@@ -316,17 +315,17 @@ export function passDense(X: usize, D: i32, rows: usize, m: i32, mReal: i32, y: 
   return total;
 }
 
-export function passSparse(ptr: usize, idx: usize, val: usize, rows: usize, m: i32, mReal: i32, y: usize, w: usize, V: usize, Kp: i32, K: i32,
+export function passSparse(ptr: usize, off: usize, val: usize, rows: usize, m: i32, mReal: i32, y: usize, w: usize, V: usize, Kp: i32, K: i32,
   logistic: i32, out: usize, P: usize, L: usize, scratch: usize): f64 {
   const kb = <usize>Kp << 3;
   let total = 0.0;
   for (let t = 0; t < mReal; t++) {
     const i = i32at(rows, t);
     const p0 = i32at(ptr, i), p1 = i32at(ptr, i + 1);
-    logitsS(idx, val, p0, p1, V, Kp, scratch);
+    logitsS(off, val, p0, p1, V, Kp, scratch);
     const wt = w ? f64at(w, t) : 1;
     total += wt * finishRow(scratch, i32at(y, i), K, Kp, logistic, wt, P ? P + <usize>t * kb : 0, L ? L + (<usize>t << 3) : 0);
-    if (out) scatterS(idx, val, p0, p1, scratch, Kp, out);
+    if (out) scatterS(off, val, p0, p1, scratch, Kp, out);
   }
   return total;
 }
@@ -340,11 +339,11 @@ export function logitsDense(X: usize, D: i32, rows: usize, m: i32, V: usize, Kp:
   }
 }
 
-export function logitsSparse(ptr: usize, idx: usize, val: usize, rows: usize, m: i32, V: usize, Kp: i32, Z: usize): void {
+export function logitsSparse(ptr: usize, off: usize, val: usize, rows: usize, m: i32, V: usize, Kp: i32, Z: usize): void {
   const kb = <usize>Kp << 3;
   for (let t = 0; t < m; t++) {
     const i = i32at(rows, t);
-    logitsS(idx, val, i32at(ptr, i), i32at(ptr, i + 1), V, Kp, Z + <usize>t * kb);
+    logitsS(off, val, i32at(ptr, i), i32at(ptr, i + 1), V, Kp, Z + <usize>t * kb);
   }
 }
 
@@ -362,15 +361,15 @@ export function hvpDense(X: usize, D: i32, rows: usize, m: i32, mReal: i32, P: u
   }
 }
 
-export function hvpSparse(ptr: usize, idx: usize, val: usize, rows: usize, mReal: i32, P: usize, w: usize, V: usize, Kp: i32, K: i32,
+export function hvpSparse(ptr: usize, off: usize, val: usize, rows: usize, mReal: i32, P: usize, w: usize, V: usize, Kp: i32, K: i32,
   logistic: i32, out: usize, scratch: usize): void {
   const kb = <usize>Kp << 3;
   for (let t = 0; t < mReal; t++) {
     const i = i32at(rows, t);
     const p0 = i32at(ptr, i), p1 = i32at(ptr, i + 1);
-    logitsS(idx, val, p0, p1, V, Kp, scratch);
+    logitsS(off, val, p0, p1, V, Kp, scratch);
     curvature(P + <usize>t * kb, scratch, K, logistic, w ? f64at(w, t) : 1);
-    scatterS(idx, val, p0, p1, scratch, Kp, out);
+    scatterS(off, val, p0, p1, scratch, Kp, out);
   }
 }
 
