@@ -10,6 +10,7 @@ import { LinearClassifier } from './models/linear';
 import { Cholesky } from './linalg/cholesky';
 import { spectralPreconditioner, type RitzSpectrum } from './solvers/ritz';
 import { gramPaysOff } from './models/gramCost';
+import { maskedSquares, scaleAddMasked } from './linalg/vector';
 
 interface RememberedSpectrum {
   readonly theta: Float64Array;
@@ -43,7 +44,11 @@ export class Objective {
     this.mask = model.regMask(opts.regularizeBias);
     this.flat = model instanceof LinearClassifier ? model.flatDirections(opts.regularizeBias) : [];
     this.pin = 1;
+    // A flat direction has a few non-zeros (one per bias): the pin in every HVP touches only those.
+    this.flatSupport = this.flat.map((e) => Int32Array.from(e.keys()).filter((j) => e[j] !== 0));
   }
+
+  private readonly flatSupport: Int32Array[];
 
   get l2(): number { return this.opts.l2; }
   get nParams(): number { return this.model.nParams; }
@@ -78,15 +83,12 @@ export class Objective {
     const ls = this.model.losses(theta, this.data, this.rows);
     let s = 0;
     for (let i = 0; i < ls.length; i++) s += ls[i];
-    let r = 0;
-    for (let j = 0; j < theta.length; j++) r += this.mask[j] * theta[j] * theta[j];
-    return s / this.n + 0.5 * this.l2 * r;
+    return s / this.n + 0.5 * this.l2 * maskedSquares(this.mask, theta);
   }
 
   gradient(theta: Float64Array, out: Float64Array = new Float64Array(theta.length)): Float64Array {
     this.model.gradSum(theta, this.data, this.rows, out);
-    const inv = 1 / this.n, l2 = this.l2, m = this.mask;
-    for (let j = 0; j < out.length; j++) out[j] = out[j] * inv + l2 * m[j] * theta[j];
+    scaleAddMasked(out, 1 / this.n, this.l2, this.mask, theta);
     return out;
   }
 
@@ -98,11 +100,8 @@ export class Objective {
     if (!(this.model instanceof LinearClassifier)) return { value: this.value(theta), gradient: this.gradient(theta) };
     const out = new Float64Array(theta.length);
     const s = this.model.lossAndGradSum(theta, this.data, this.rows, out);
-    let r = 0;
-    for (let j = 0; j < theta.length; j++) r += this.mask[j] * theta[j] * theta[j];
-    const inv = 1 / this.n, l2 = this.l2, m = this.mask;
-    for (let j = 0; j < out.length; j++) out[j] = out[j] * inv + l2 * m[j] * theta[j];
-    return { value: s / this.n + 0.5 * this.l2 * r, gradient: out };
+    scaleAddMasked(out, 1 / this.n, this.l2, this.mask, theta);
+    return { value: s / this.n + 0.5 * this.l2 * maskedSquares(this.mask, theta), gradient: out };
   }
 
   /** The λ share of each row's gradient, λ m⊙θ (pitfall 1: removal changes the effective regulariser). */
@@ -115,8 +114,7 @@ export class Objective {
   /** out = ∇²L(θ) v (+ the pin on flat directions). */
   hvp(theta: Float64Array, v: Float64Array, out: Float64Array = new Float64Array(v.length)): Float64Array {
     this.model.hvpSum(theta, this.data, this.rows, v, out);
-    const inv = 1 / this.n, l2 = this.l2, m = this.mask;
-    for (let j = 0; j < out.length; j++) out[j] = out[j] * inv + l2 * m[j] * v[j];
+    scaleAddMasked(out, 1 / this.n, this.l2, this.mask, v);
     this.addPin(v, out);
     return out;
   }
@@ -128,16 +126,17 @@ export class Objective {
     const inv = 1 / this.n, l2 = this.l2, m = this.mask;
     return (v, out) => {
       loss(v, out);
-      for (let j = 0; j < out.length; j++) out[j] = out[j] * inv + l2 * m[j] * v[j];
+      scaleAddMasked(out, inv, l2, m, v);
       this.addPin(v, out);
     };
   }
 
   private addPin(v: Float64Array, out: Float64Array): void {
-    for (const e of this.flat) {
+    for (let f = 0; f < this.flat.length; f++) {
+      const e = this.flat[f], js = this.flatSupport[f];
       let ev = 0;
-      for (let j = 0; j < v.length; j++) ev += e[j] * v[j];
-      for (let j = 0; j < v.length; j++) out[j] += this.pin * ev * e[j];
+      for (let q = 0; q < js.length; q++) ev += e[js[q]] * v[js[q]];
+      for (let q = 0; q < js.length; q++) out[js[q]] += this.pin * ev * e[js[q]];
     }
   }
 

@@ -1,7 +1,7 @@
 /** (Preconditioned) conjugate gradient for SPD systems (A + δI) x = b, using only products with A. */
 import type { LinearOperator } from '../types';
 import type { SolveOptions, SolveReport } from './types';
-import { norm } from '../linalg/vector';
+import { norm, xpby } from '../linalg/vector';
 
 export function conjugateGradient(op: LinearOperator, b: Float64Array, opts: SolveOptions = {}): { x: Float64Array; report: SolveReport } {
   const n = b.length;
@@ -43,7 +43,7 @@ export function conjugateGradient(op: LinearOperator, b: Float64Array, opts: Sol
     const rzNew = M ? dot4(r, z) : rr;
     const beta = rzNew / rz;
     rz = rzNew;
-    for (let i = 0; i < n; i++) p[i] = z[i] + beta * p[i];
+    xpby(z, beta, p);
     if (it % 10 === 0) opts.progress?.(Math.min(1, Math.log(rel) / Math.log(tol)), `CG iteration ${it}`);
   }
   // Report the true residual, not the recursively updated one (they drift apart near machine precision).
@@ -61,14 +61,15 @@ export function conjugateGradient(op: LinearOperator, b: Float64Array, opts: Sol
 function dot4(a: Float64Array, b: Float64Array): number {
   const n = a.length;
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  let i = 0;
-  for (; i + 3 < n; i += 4) {
+  // The n mod 4 leftovers first: code after a hot loop that has never run deoptimises (linalg/vector.ts).
+  let i = n & 3;
+  for (let q = 0; q < i; q++) s0 += a[q] * b[q];
+  for (; i < n; i += 4) {
     s0 += a[i] * b[i];
     s1 += a[i + 1] * b[i + 1];
     s2 += a[i + 2] * b[i + 2];
     s3 += a[i + 3] * b[i + 3];
   }
-  for (; i < n; i++) s0 += a[i] * b[i];
   return (s0 + s1) + (s2 + s3);
 }
 
@@ -76,14 +77,15 @@ function dot4(a: Float64Array, b: Float64Array): number {
 function updateAndNorm(x: Float64Array, r: Float64Array, p: Float64Array, Ap: Float64Array, alpha: number): number {
   const n = x.length;
   let s0 = 0, s1 = 0;
-  let i = 0;
-  for (; i + 1 < n; i += 2) {
+  // An odd element first, for the reason in dot4.
+  let i = n & 1;
+  if (i) { x[0] += alpha * p[0]; const v = r[0] - alpha * Ap[0]; r[0] = v; s0 = v * v; }
+  for (; i < n; i += 2) {
     x[i] += alpha * p[i];
     x[i + 1] += alpha * p[i + 1];
     const r0 = r[i] - alpha * Ap[i], r1 = r[i + 1] - alpha * Ap[i + 1];
     r[i] = r0; r[i + 1] = r1;
     s0 += r0 * r0; s1 += r1 * r1;
   }
-  for (; i < n; i++) { x[i] += alpha * p[i]; const v = r[i] - alpha * Ap[i]; r[i] = v; s0 += v * v; }
   return s0 + s1;
 }

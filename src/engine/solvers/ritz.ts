@@ -15,6 +15,7 @@
 import type { LinearOperator } from '../types';
 import { combineRows, crossDots } from '../kernels/rowBlocks';
 import { symmetricEigen } from '../linalg/eigen';
+import { dot, scaledCopy } from '../linalg/vector';
 
 /** Directions p_j and products A p_j recorded by one CG run: copies scaled to unit ‖p_j‖. */
 export class KrylovRecord {
@@ -27,15 +28,18 @@ export class KrylovRecord {
   constructor(readonly maxVectors = 100, private readonly spare: Float64Array[] = []) {}
   push(p: Float64Array, Ap: Float64Array): void {
     if (this.P.length >= this.maxVectors) return;
-    let nr = 0;
-    for (let q = 0; q < p.length; q++) nr += p[q] * p[q];
+    const nr = dot(p, p);
     if (!(nr > 0)) return;
     const s = 1 / Math.sqrt(nr);
-    const take = () => { const v = this.spare.pop(); return v && v.length === p.length ? v : new Float64Array(p.length); };
-    const u = take(), au = take();
-    for (let q = 0; q < p.length; q++) { u[q] = p[q] * s; au[q] = Ap[q] * s; }
+    const u = this.take(p.length), au = this.take(p.length);
+    scaledCopy(p, s, u);
+    scaledCopy(Ap, s, au);
     this.P.push(u);
     this.AP.push(au);
+  }
+  private take(length: number): Float64Array {
+    const v = this.spare.pop();
+    return v && v.length === length ? v : new Float64Array(length);
   }
   get size(): number { return this.P.length; }
   /** Gives this record's vectors to `spare` (for the next record) and empties it. */

@@ -71,3 +71,26 @@ test('softmax with an unregularised bias: the flat bias direction is pinned and 
   const cg = inverseHessian(o2, fit.theta, 'cg').solve(g).x;
   assert.ok(rel(cg, exact) < 1e-8);
 });
+
+test('CG solves small dense SPD systems of every length 1–9 (each leftover of its unrolled vector loops)', () => {
+  for (let n = 1; n <= 9; n++) {
+    // A = BᵀB + I with a fixed B: the exact x is known by construction (b = A x).
+    const B = Float64Array.from({ length: n * n }, (_, k) => Math.sin(3 * k + n));
+    const A = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+      let s = i === j ? 1 : 0;
+      for (let k = 0; k < n; k++) s += B[k * n + i] * B[k * n + j];
+      A[i * n + j] = s;
+    }
+    const xTrue = Float64Array.from({ length: n }, (_, i) => 1 + i - n / 3);
+    const rhs = Float64Array.from({ length: n }, (_, i) => xTrue.reduce((s, x, j) => s + A[i * n + j] * x, 0));
+    const op = (v: Float64Array, out: Float64Array) => {
+      for (let i = 0; i < n; i++) { let s = 0; for (let j = 0; j < n; j++) s += A[i * n + j] * v[j]; out[i] = s; }
+    };
+    for (const preconditioner of [undefined, (v: Float64Array, out: Float64Array) => { for (let i = 0; i < n; i++) out[i] = v[i] / A[i * n + i]; }]) {
+      const { x, report } = conjugateGradient(op, rhs, { tol: 1e-13, preconditioner });
+      assert.ok(rel(x, xTrue) < 1e-10, `n=${n}${preconditioner ? ' (Jacobi)' : ''}: error ${rel(x, xTrue)}`);
+      assert.ok(report.relResidual < 1e-12 && report.iterations <= 3 * n, `n=${n}: ${JSON.stringify(report)}`);
+    }
+  }
+});
