@@ -203,19 +203,27 @@ export class CsvScanner {
       let c = t[q];
       let neg = false;
       if (c === 45) { neg = true; q++; } else if (c === 43) q++;
-      let mant = 0, sig = 0, frac = 0, dot = false, any = false;
+      // Integer digits, then fraction digits: two tight loops, no per-digit flags. mant < 1e15 is the
+      // "≤ 15 significant digits" condition (leading zeros add nothing to mant).
+      let mant = 0;
+      const s0 = q;
       for (; q < len; q++) {
         c = t[q];
-        const d = c - 48;
-        if (d >= 0 && d <= 9) {
-          any = true;
-          if (mant !== 0 || d !== 0) sig++;
-          mant = mant * 10 + d;
-          if (dot) frac++;
-        } else if (c === 46 && !dot) dot = true;
-        else break;
+        if (c < 48 || c > 57) break;
+        mant = mant * 10 + (c - 48);
       }
-      if (q >= len || !any || sig > 15 || frac > 22) break;
+      let digits = q - s0, frac = 0;
+      if (c === 46 && q < len) {
+        const f0 = ++q;
+        for (; q < len; q++) {
+          c = t[q];
+          if (c < 48 || c > 57) break;
+          mant = mant * 10 + (c - 48);
+        }
+        frac = q - f0;
+        digits += frac;
+      }
+      if (q >= len || digits === 0 || !(mant < 1e15) || frac > 22) break;
       if (c === COMMA) { term = COMMA_T; q++; }
       else if (c === LF) { term = EOL_T; q++; lines++; }
       else if (c === CR) {
