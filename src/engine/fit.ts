@@ -20,7 +20,7 @@ export interface FitOptions extends Work {
   theta0?: Float64Array;
   /** Fixed preconditioner (e.g. H(θ*)⁻¹ when retraining nearby); default: the objective's own, refreshed per step. */
   preconditioner?: LinearOperator;
-  /** Rebuild the objective's own preconditioner every this many Newton steps (default 3). */
+  /** Rebuild the objective's own preconditioner every this many Newton steps (default: as the objective says). */
   refreshEvery?: number;
 }
 
@@ -57,7 +57,7 @@ export function fitNewton(obj: Objective, opts: FitOptions = {}): FitResult {
     opts.checkCancelled?.();
     // Refresh the preconditioner when curvature has changed a lot (early iterations); it is cheap for small d.
     if (recycling) M = recycling.preconditioner(gn);
-    else if (!opts.preconditioner && refreshDue(it, lastPrecondAt, opts.refreshEvery ?? 3)) {
+    else if (!opts.preconditioner && refreshDue(it, lastPrecondAt, opts.refreshEvery ?? obj.preconditionerRefresh)) {
       M = obj.preconditioner(theta) ?? undefined;
       lastPrecondAt = it;
     }
@@ -65,7 +65,7 @@ export function fitNewton(obj: Objective, opts: FitOptions = {}): FitResult {
     const eta = Math.min(0.5, Math.sqrt(gn));
     const record = recycling?.record();
     const { x: d, report } = conjugateGradient(obj.hessianOperator(theta), negG, {
-      tol: Math.max(eta, 1e-14), maxIter: 500, preconditioner: M, checkCancelled: opts.checkCancelled, record,
+      tol: Math.max(eta, 1e-14), maxIter: 500, preconditioner: M, checkCancelled: opts.checkCancelled, record, updatedResidual: true,
     });
     cgTotal += report.iterations;
     if (recycling?.isFrozen) cgRecycled += report.iterations;

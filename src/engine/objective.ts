@@ -7,9 +7,10 @@
 import type { Dataset } from './data/dataset';
 import type { DifferentiableModel, LinearOperator } from './types';
 import { LinearClassifier } from './models/linear';
-import { Cholesky } from './linalg/cholesky';
+import { Cholesky, DecoupledCholesky } from './linalg/cholesky';
 import { spectralPreconditioner, type RitzSpectrum } from './solvers/ritz';
-import { gramPaysOff } from './models/gramCost';
+import { gramPaysOff, sampledHessianPaysOff, SAMPLE_PER_PARAM } from './models/preconditionerCost';
+import { sampleSorted, seededRandom } from './random';
 import { maskedSquares, scaleAddMasked } from './linalg/vector';
 
 interface RememberedSpectrum {
@@ -72,6 +73,20 @@ export class Objective {
     if (!(this.model instanceof LinearClassifier)) return false;
     this.gramPays ??= gramPaysOff(this.data, this.rows);
     return this.gramPays;
+  }
+
+  private sampledPays: boolean | undefined;
+
+  /** Whether the preconditioner is the exact Hessian of a row sample (very tall data; models/preconditionerCost.ts). */
+  get usesSampledHessian(): boolean {
+    if (!(this.model instanceof LinearClassifier) || !this.usesGram) return false;
+    this.sampledPays ??= sampledHessianPaysOff(this.data, this.rows, this.model.nOut);
+    return this.sampledPays;
+  }
+
+  /** Newton steps between preconditioner rebuilds: every step when it is a cheap sampled Hessian. */
+  get preconditionerRefresh(): number {
+    return this.usesSampledHessian ? 1 : 3;
   }
 
   /** Linear model without the Gram preconditioner: solves recycle their Krylov spaces instead. */
@@ -157,7 +172,29 @@ export class Objective {
    * where Ḡ_w is the curvature-weighted feature Gram matrix. Null when the model has no such structure.
    */
   preconditioner(theta: Float64Array): LinearOperator | null {
-    return this.usesGram ? this.gramPreconditioner(theta) : null;
+    if (!this.usesGram) return null;
+    return (this.usesSampledHessian ? this.sampledHessianPreconditioner(theta) : null) ?? this.gramPreconditioner(theta);
+  }
+
+  private hessianSample: Objective | null = null;
+
+  /**
+   * H_S(θ)⁻¹ for a fixed random sample S of SAMPLE_PER_PARAM · p rows (same objective form: mean loss over S
+   * plus the regulariser and pin), or null when the sample's Hessian is not positive definite (λ = 0 and a
+   * feature the sample never sees). The same sample at every θ, so the fit is reproducible.
+   */
+  sampledHessianPreconditioner(theta: Float64Array): LinearOperator | null {
+    if (!this.hessianSample) {
+      const k = Math.min(this.n, SAMPLE_PER_PARAM * this.nParams);
+      const pick = sampleSorted(this.n, k, seededRandom(this.n * 31 + k));
+      const rows = this.rows;
+      this.hessianSample = this.withRows(rows ? Int32Array.from(pick, (t) => rows[t]) : pick);
+    }
+    const H = this.hessianSample.denseHessian(theta);
+    if (!H) return null;
+    let chol: DecoupledCholesky;
+    try { chol = DecoupledCholesky.factor(H, this.nParams); } catch { return null; }
+    return (v, out) => { chol.solve(v, out); };
   }
 
   /** The curvature-weighted Gram preconditioner, built whether or not it pays off (null for non-linear models). */

@@ -21,6 +21,20 @@ export function sampleWithoutReplacement(n: number, k: number, rand: () => numbe
   return pool.slice(0, k);
 }
 
+/**
+ * k distinct integers from [0, n) in increasing order, O(k) time and memory (Floyd's algorithm), for a
+ * small sample of a large range (a thousand rows out of a million).
+ */
+export function sampleSorted(n: number, k: number, rand: () => number): Int32Array {
+  if (k > n) throw new Error(`cannot draw ${k} distinct items from ${n}`);
+  const chosen = new Set<number>();
+  for (let j = n - k; j < n; j++) {
+    const t = Math.floor(rand() * (j + 1));
+    chosen.add(chosen.has(t) ? j : t);
+  }
+  return Int32Array.from(chosen).sort();
+}
+
 export function gaussian(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(rand() + 1e-300)) * Math.cos(2 * Math.PI * rand());
 }

@@ -46,10 +46,14 @@ export function conjugateGradient(op: LinearOperator, b: Float64Array, opts: Sol
     xpby(z, beta, p);
     if (it % 10 === 0) opts.progress?.(Math.min(1, Math.log(rel) / Math.log(tol)), `CG iteration ${it}`);
   }
+  report.iterations = it;
+  if (opts.updatedResidual) {
+    report.relResidual = rel;
+    return { x, report };
+  }
   // Report the true residual, not the recursively updated one (they drift apart near machine precision).
   apply(x, Ap);
   for (let i = 0; i < n; i++) Ap[i] = b[i] - Ap[i];
-  report.iterations = it;
   report.relResidual = norm(Ap) / bn;
   return { x, report };
 }

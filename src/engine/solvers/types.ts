@@ -22,6 +22,11 @@ export interface SolveOptions extends Work {
   x0?: Float64Array;
   /** CG: keep the search directions and their products (Krylov recycling, ./ritz.ts). */
   record?: KrylovRecord;
+  /**
+   * CG: report the recursively updated residual instead of recomputing ‖b − Ax‖ (one operator product
+   * fewer; for Newton systems, whose next gradient says how well they were solved).
+   */
+  updatedResidual?: boolean;
 }
 
 /** A ready-to-use inverse for one Hessian: solve many right-hand sides cheaply. */

@@ -19,7 +19,7 @@ import { symmetricEigen } from '../../../src/engine/linalg/eigen';
 import { combineRows, crossDots } from '../../../src/engine/kernels/rowBlocks';
 import { firstOrderScores } from '../../../src/engine/influence/firstOrder';
 import { testGradient } from '../../../src/engine/influence/context';
-import { gramPaysOff } from '../../../src/engine/models/gramCost';
+import { gramPaysOff } from '../../../src/engine/models/preconditionerCost';
 import { makeDataset, rng, gauss } from '../../helpers/synthetic';
 import { relDiff, withKernels } from '../../helpers/kernels';
 import type { Dataset } from '../../../src/engine/data/dataset';
