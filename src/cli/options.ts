@@ -53,7 +53,7 @@ export const SESSION_OPTIONS: readonly OptionSpec[] = [
   { name: 'standardize', help: 'scale every feature to mean 0, variance 1 with training statistics' },
   { name: 'no-bias-reg', help: 'leave the biases out of the L2 penalty' },
   { name: 'model', value: 'KIND', choices: MODEL_CHOICES, default: DEFAULT_SETTINGS.linearModel, help: 'linear model: auto is logistic for two classes, softmax otherwise' },
-  { name: 'solver', value: 'NAME', choices: SOLVER_CHOICES, default: DEFAULT_SETTINGS.solver, defaultText: 'auto: exact up to 2500 parameters, preconditioned cg above', help: 'how H⁻¹v is solved' },
+  { name: 'solver', value: 'NAME', choices: SOLVER_CHOICES, default: DEFAULT_SETTINGS.solver, defaultText: 'auto: exact up to 2500 parameters (built at the second solve on very tall data), preconditioned cg above', help: 'how H⁻¹v is solved' },
   { name: 'tfjs-model', value: 'FILE', help: 'a TensorFlow.js Layers model.json (weights next to it) to explain instead of fitting a linear model' },
   { name: 'backend', value: 'NAME', choices: BACKEND_CHOICES, default: DEFAULT_SETTINGS.backend, help: 'TensorFlow.js backend for --tfjs-model; auto tries them in this order, a failing one falls through to the next' },
   { name: 'curvature', value: 'KIND', choices: CURVATURE_CHOICES, default: DEFAULT_SETTINGS.curvature, help: 'curvature for --tfjs-model: the positive semi-definite Gauss-Newton matrix or the exact Hessian' },

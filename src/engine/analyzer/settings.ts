@@ -19,7 +19,10 @@ export interface AnalyzerSettings {
   readonly regularizeBias: boolean;
   /** Standardise features with training statistics. */
   readonly standardize: boolean;
-  /** H⁻¹v solver; 'auto' = exact up to EXACT_LIMIT parameters, cg above (lissa for exact neural Hessians). */
+  /**
+   * H⁻¹v solver; 'auto' = exact up to EXACT_LIMIT parameters, cg above (lissa for exact neural Hessians); on
+   * very tall data the exact factor is built at the second solve, the first runs CG (solvers/inverse.ts).
+   */
   readonly solver: SolverChoice;
   /** Linear model fitted by the engine: 'auto' = logistic for two classes, softmax otherwise. */
   readonly linearModel: LinearKind;

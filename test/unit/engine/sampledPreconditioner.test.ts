@@ -10,7 +10,8 @@ import { Objective } from '../../../src/engine/objective';
 import { fitNewton } from '../../../src/engine/fit';
 import { sampledHessianPaysOff, gramPaysOff } from '../../../src/engine/models/preconditionerCost';
 import { sampleSorted, seededRandom } from '../../../src/engine/random';
-import { blobs, makeDataset, rng, gauss } from '../../helpers/synthetic';
+import { blobs, makeDataset, randomVector, rng, gauss } from '../../helpers/synthetic';
+import { inverseHessian } from '../../../src/engine/solvers/inverse';
 
 const iterationsOf = (method: string) => Number(/(\d+) CG/.exec(method)?.[1]);
 
@@ -84,4 +85,29 @@ test('sampleSorted draws k distinct rows in increasing order, reproducibly', () 
   for (let s = 0; s < 200; s++) seen.add(sampleSorted(5, 1, seededRandom(s))[0]);
   assert.equal(seen.size, 5);
   assert.throws(() => sampleSorted(3, 4, seededRandom(1)), /cannot draw 4 distinct items from 3/);
+});
+
+test("'auto' on very tall data: the first solve is CG on the sampled Hessian, the exact factor comes with the second", () => {
+  const data = blobs(6000, 5, 3, 11, 0.8);
+  const model = new LinearClassifier('softmax', 5, 3);
+  const obj = new Objective(model, data, { l2: 1e-3, regularizeBias: true });
+  const { theta } = fitNewton(obj);
+  const inv = inverseHessian(obj, theta, 'auto');
+  const exact = inverseHessian(obj, theta, 'exact');
+  const b1 = randomVector(model.nParams, 1), b2 = randomVector(model.nParams, 2);
+  const rel = (a: Float64Array, c: Float64Array) => Math.sqrt(a.reduce((s, x, j) => s + (x - c[j]) ** 2, 0) / c.reduce((s, x) => s + x * x, 0));
+  const first = inv.solve(b1);
+  assert.equal(first.report.solver, 'cg');
+  assert.ok(first.report.relResidual <= 1e-10, `residual ${first.report.relResidual}`);
+  assert.ok(rel(first.x, exact.solve(b1).x) < 1e-9, `first solve off by ${rel(first.x, exact.solve(b1).x)}`);
+  const second = inv.solve(b2);
+  assert.equal(second.report.solver, 'exact');
+  assert.ok(rel(second.x, exact.solve(b2).x) < 1e-12);
+  const many = inv.solveMany(Float64Array.from([...b1, ...b2]), 2);
+  assert.ok(rel(many.subarray(0, model.nParams), exact.solve(b1).x) < 1e-12);
+  // An explicit choice is kept as asked.
+  assert.equal(inverseHessian(obj, theta, 'exact').solve(b1).report.solver, 'exact');
+  // Data that is not very tall keeps the exact factor from the start.
+  const small = new Objective(model, blobs(500, 5, 3, 11), { l2: 1e-3, regularizeBias: true });
+  assert.equal(inverseHessian(small, fitNewton(small).theta, 'auto').solve(b1).report.solver, 'exact');
 });
