@@ -77,11 +77,16 @@ export function logitsOf(w: WasmKernels, s: LinearShape, a: Float64Array, data: 
 
 /**
  * Probabilities and rows resident in module memory for repeated HVPs at one θ: the operator keeps
- * JS copies and re-uploads them only when another operator used the slot in between.
+ * JS copies and re-uploads them only when another operator used the slot in between. At most MAX_SLOTS,
+ * and beyond the MIN_SLOTS used last at most BUDGET bytes: on 1M rows one operator's probabilities are
+ * 48 MB, and six of them (a fit's successive Newton steps) kept module memory 290 MB larger for good.
+ * Slots go before the new copy is allocated, so its block can take the place of the one it replaces.
  */
+const MAX_SLOTS = 6, MIN_SLOTS = 3, BUDGET = 64 * 2 ** 20;
 class Resident {
-  private slots: { key: object; ptr: number }[] = [];
-  constructor(private readonly w: WasmKernels, private readonly max = 6) {}
+  private slots: { key: object; ptr: number; bytes: number }[] = [];
+  private bytes = 0;
+  constructor(private readonly w: WasmKernels) {}
   get(key: Float64Array | Int32Array): number {
     const k = this.slots.findIndex((s) => s.key === key);
     if (k >= 0) {
@@ -89,11 +94,16 @@ class Resident {
       this.slots.unshift(s);
       return s.ptr;
     }
+    while (this.slots.length >= MAX_SLOTS || (this.slots.length >= MIN_SLOTS && this.bytes + key.byteLength > BUDGET)) {
+      const old = this.slots.pop()!;
+      this.bytes -= old.bytes;
+      this.w.release(old.ptr);
+    }
     const ptr = this.w.alloc(key.byteLength);
     if (key instanceof Float64Array) this.w.f64(ptr, key.length).set(key);
     else this.w.i32(ptr, key.length).set(key);
-    this.slots.unshift({ key, ptr });
-    while (this.slots.length > this.max) this.w.release(this.slots.pop()!.ptr);
+    this.slots.unshift({ key, ptr, bytes: key.byteLength });
+    this.bytes += key.byteLength;
     return ptr;
   }
 }
