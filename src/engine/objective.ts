@@ -9,7 +9,7 @@ import type { DifferentiableModel, LinearOperator } from './types';
 import { LinearClassifier } from './models/linear';
 import { Cholesky, DecoupledCholesky } from './linalg/cholesky';
 import { spectralPreconditioner, type RitzSpectrum } from './solvers/ritz';
-import { gramPaysOff, sampledHessianPaysOff, SAMPLE_PER_PARAM } from './models/preconditionerCost';
+import { gramPaysOff, hessianSampleSize, sampledHessianPaysOff } from './models/preconditionerCost';
 import { sampleSorted, seededRandom } from './random';
 import { maskedSquares, scaleAddMasked } from './linalg/vector';
 
@@ -168,8 +168,9 @@ export class Objective {
   }
 
   /**
-   * A cheap approximate inverse Hessian for preconditioned CG: (Ḡ_w + λ̄I)⁻¹ applied to every output,
-   * where Ḡ_w is the curvature-weighted feature Gram matrix. Null when the model has no such structure.
+   * A cheap approximate inverse Hessian for preconditioned CG: on very tall data the inverse Hessian of a
+   * row sample, else (Ḡ_w + λ̄I)⁻¹ applied to every output, where Ḡ_w is the curvature-weighted feature Gram
+   * matrix. Null when the model has no such structure or CG recycles its Krylov spaces instead.
    */
   preconditioner(theta: Float64Array): LinearOperator | null {
     if (!this.usesGram) return null;
@@ -179,13 +180,13 @@ export class Objective {
   private hessianSample: Objective | null = null;
 
   /**
-   * H_S(θ)⁻¹ for a fixed random sample S of SAMPLE_PER_PARAM · p rows (same objective form: mean loss over S
+   * H_S(θ)⁻¹ for a fixed random sample S of hessianSampleSize rows (same objective form: mean loss over S
    * plus the regulariser and pin), or null when the sample's Hessian is not positive definite (λ = 0 and a
    * feature the sample never sees). The same sample at every θ, so the fit is reproducible.
    */
   sampledHessianPreconditioner(theta: Float64Array): LinearOperator | null {
     if (!this.hessianSample) {
-      const k = Math.min(this.n, SAMPLE_PER_PARAM * this.nParams);
+      const k = Math.min(this.n, hessianSampleSize(this.data, (this.model as LinearClassifier).nOut));
       const pick = sampleSorted(this.n, k, seededRandom(this.n * 31 + k));
       const rows = this.rows;
       this.hessianSample = this.withRows(rows ? Int32Array.from(pick, (t) => rows[t]) : pick);

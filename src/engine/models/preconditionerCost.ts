@@ -7,7 +7,7 @@
  *   half an HVP, which holds for every tall data set (tabular, pooled digits, dense or not) and fails for wide
  *   sparse ones such as 2000 rows × 784 pixels (there CG recycles its Krylov spaces instead).
  * - The exact Hessian of a row sample (Objective.sampledHessianPreconditioner): it couples the classes,
- *   which the Gram matrix ignores, so CG needs about half the iterations (tabular 1M × 30, 5 classes: 44 → 22
+ *   which the Gram matrix ignores, so CG needs about half the iterations (tabular 1M × 30, 5 classes: 44 → 20
  *   per fit). It is built at every Newton step from SAMPLE_PER_PARAM · p rows; chosen where that build costs
  *   at most one HVP over all rows, i.e. on very tall data (about 50k rows and more for 30 features, 5 classes).
  */
@@ -16,6 +16,11 @@ import { columnStats, nnzOver } from '../data/columnStats';
 
 /** Rows in the Hessian sample per parameter (its spectrum is then within a small factor of the full one). */
 export const SAMPLE_PER_PARAM = 20;
+
+/** Rows in the Hessian sample: SAMPLE_PER_PARAM per parameter of the used columns (all-zero ones carry none). */
+export function hessianSampleSize(data: Dataset, K: number): number {
+  return SAMPLE_PER_PARAM * (columnStats(data).usedCount + 1) * K;
+}
 
 export function gramPaysOff(data: Dataset, rows: Int32Array | null): boolean {
   const m = rows ? rows.length : data.n;
@@ -35,7 +40,7 @@ export function sampledHessianPaysOff(data: Dataset, rows: Int32Array | null, K:
   const m = rows ? rows.length : data.n;
   const s = columnStats(data);
   const D = s.usedCount + 1, p = D * K;
-  const sample = SAMPLE_PER_PARAM * p;
+  const sample = hessianSampleSize(data, K);
   if (sample >= m) return false;
   const hvp = 4 * (nnzOver(s, rows) + m) * K;
   const build = sample * D * D * K * (K + 1) / 2 + p ** 3 / 3;
