@@ -47,18 +47,19 @@ export function inverseHessian(obj: Objective, theta: Float64Array, requested: S
 /**
  * The exact solver, built on demand, for very tall data (Objective.usesSampledHessian) under 'auto': there the
  * factor costs n·D²·K(K+1)/2 flops (1.8 s on 1M rows × 30 features, 5 classes) while one CG solve on the
- * fit's sampled-Hessian preconditioner takes about 14 HVPs (1.0 s), to the same 1e-10 residual. So the first
+ * fit's sampled-Hessian preconditioner takes about 14 HVPs (1.3–1.4 s), to a 1e-10 residual. So the first
  * solve (a single explain) runs CG, reported as such; a second solve, many right-hand sides or the approximate
  * inverse build the factor once and use it from then on.
  */
 function lazyExact(obj: Objective, theta: Float64Array, base: SolveOptions): InverseHessian {
   let factor: InverseHessian | null = null;
-  let solves = 0;
+  let solvedOnce = false;
   const exact = () => (factor ??= SOLVERS.exact.build(obj, theta, base));
   return {
     name: 'exact',
     solve(b, o) {
-      if (factor || ++solves > 1) return exact().solve(b, o);
+      if (factor || solvedOnce) return exact().solve(b, o);
+      solvedOnce = true;
       return SOLVERS.cg.build(obj, theta, base).solve(b, o);
     },
     solveMany: (rhs, count, o) => exact().solveMany(rhs, count, o),
