@@ -32,11 +32,13 @@ export function gramPaysOff(data: Dataset, rows: Int32Array | null): boolean {
 }
 
 /**
- * Whether the sampled-Hessian preconditioner beats the Gram one for K outputs: its build (the Hessian's
+ * Whether the sampled-Hessian preconditioner beats the Gram one for K ≥ 2 outputs: its build (the Hessian's
  * Kronecker blocks over the sample, D²·K(K+1)/2 per row, plus a p³/3 factorisation) costs at most one HVP,
  * and one apply (2p² flops) at most a tenth of one.
  */
 export function sampledHessianPaysOff(data: Dataset, rows: Int32Array | null, K: number): boolean {
+  // One output (logistic): the curvature-weighted Gram matrix over all rows is the Hessian itself.
+  if (K === 1) return false;
   const m = rows ? rows.length : data.n;
   const s = columnStats(data);
   const D = s.usedCount + 1, p = D * K;
